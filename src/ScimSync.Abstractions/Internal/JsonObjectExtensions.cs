@@ -1,0 +1,44 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
+
+namespace ScimSync.Internal;
+
+/// <summary>Case-insensitive member lookup on resources held as <see cref="JsonObject"/>.</summary>
+/// <remarks>
+/// Resources read by ScimSync carry the schema's spelling of every name, so the exact lookup nearly always hits;
+/// the scan covers objects built elsewhere. RFC 7643 §2.1: attribute names are case-insensitive.
+/// </remarks>
+internal static class JsonObjectExtensions
+{
+    public static bool TryGetPropertyIgnoreCase(
+        this JsonObject obj,
+        string name,
+        [NotNullWhen(true)] out string? actualName,
+        out JsonNode? value)
+    {
+        if (obj.TryGetPropertyValue(name, out value))
+        {
+            actualName = name;
+            return true;
+        }
+
+        foreach (var property in obj)
+        {
+            if (string.Equals(property.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                actualName = property.Key;
+                value = property.Value;
+                return true;
+            }
+        }
+
+        actualName = null;
+        value = null;
+        return false;
+    }
+
+    public static JsonNode? GetPropertyIgnoreCase(this JsonObject obj, string name) =>
+        obj.TryGetPropertyIgnoreCase(name, out _, out var value) ? value : null;
+}

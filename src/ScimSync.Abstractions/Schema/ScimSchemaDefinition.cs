@@ -1,0 +1,59 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Collections.Frozen;
+
+namespace ScimSync.Schema;
+
+/// <summary>A SCIM schema: its URN, name and attribute definitions (a core schema or an extension).</summary>
+/// <remarks>RFC 7643 §7.</remarks>
+public sealed class ScimSchemaDefinition
+{
+    private readonly FrozenDictionary<string, ScimAttributeDefinition> _byName;
+
+    /// <summary>Initializes a new schema.</summary>
+    /// <param name="id">The schema URN, for example <c>urn:ietf:params:scim:schemas:core:2.0:User</c>.</param>
+    /// <param name="name">A human-readable name.</param>
+    /// <param name="description">A human-readable description.</param>
+    /// <param name="attributes">The top-level attributes.</param>
+    /// <exception cref="ArgumentException">Two attributes share a name (ignoring case), or <paramref name="id"/> is empty.</exception>
+    public ScimSchemaDefinition(string id, string name, string? description, IEnumerable<ScimAttributeDefinition> attributes)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(attributes);
+        Id = id;
+        Name = name;
+        Description = description;
+        Attributes = [.. attributes];
+        var byName = new Dictionary<string, ScimAttributeDefinition>(StringComparer.OrdinalIgnoreCase);
+        foreach (var attribute in Attributes)
+        {
+            if (!byName.TryAdd(attribute.Name, attribute))
+            {
+                throw new ArgumentException($"Schema '{id}' defines attribute '{attribute.Name}' twice.", nameof(attributes));
+            }
+        }
+
+        _byName = byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Gets the schema URN.</summary>
+    public string Id { get; }
+
+    /// <summary>Gets the human-readable name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the description.</summary>
+    public string? Description { get; }
+
+    /// <summary>Gets the top-level attribute definitions, in schema order.</summary>
+    public IReadOnlyList<ScimAttributeDefinition> Attributes { get; }
+
+    /// <summary>Finds a top-level attribute by name, ignoring case.</summary>
+    /// <param name="name">The attribute name.</param>
+    /// <returns>The definition, or <see langword="null"/>.</returns>
+    public ScimAttributeDefinition? FindAttribute(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _byName.GetValueOrDefault(name);
+    }
+}
