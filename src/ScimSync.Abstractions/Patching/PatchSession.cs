@@ -18,12 +18,12 @@ internal sealed class PatchSession
 
     private readonly ScimResourceTypeDefinition _type;
     private readonly ScimCompatibility _compat;
-    private readonly InterimValueFilterMatcher _evaluator;
+    private readonly ScimFilterEvaluator _evaluator;
     private readonly JsonObject _resource;
     private readonly PatchJournal _journal = new();
     private List<string>? _changed;
 
-    public PatchSession(ScimResourceTypeDefinition type, ScimCompatibility compat, InterimValueFilterMatcher evaluator, JsonObject resource)
+    public PatchSession(ScimResourceTypeDefinition type, ScimCompatibility compat, ScimFilterEvaluator evaluator, JsonObject resource)
     {
         _type = type;
         _compat = compat;
@@ -125,6 +125,12 @@ internal sealed class PatchSession
             if (!target.Attribute.MultiValued || !target.Attribute.IsComplex)
             {
                 return ScimError.InvalidPath($"A value filter needs a multi-valued complex attribute; \"{target.Path}\" is not one.");
+            }
+
+            if (path.ValueFilter is { } filter && _evaluator.ValidateValueFilter(filter, target.Attribute) is { } filterError)
+            {
+                // RFC 7644 §3.12: a path (its filter included) naming nothing valid is invalidPath.
+                return ScimError.InvalidPath(filterError.Detail);
             }
 
             return ApplyFiltered(op, target, path.ValueFilter, value);

@@ -25,7 +25,7 @@ namespace ScimSync.Patching;
 /// </remarks>
 public sealed class ScimPatchEngine
 {
-    private readonly InterimValueFilterMatcher _evaluator;
+    private readonly ScimFilterEvaluator _evaluator;
 
     /// <summary>Initializes an engine for one resource type.</summary>
     /// <param name="resourceType">The resource type whose schemas govern the resources.</param>
@@ -35,7 +35,7 @@ public sealed class ScimPatchEngine
         ArgumentNullException.ThrowIfNull(resourceType);
         ResourceType = resourceType;
         Options = options ?? new ScimPatchOptions();
-        _evaluator = new InterimValueFilterMatcher();
+        _evaluator = new ScimFilterEvaluator(resourceType);
     }
 
     /// <summary>Gets the resource type the engine patches.</summary>
