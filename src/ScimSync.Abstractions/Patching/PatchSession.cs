@@ -909,9 +909,11 @@ internal sealed class PatchSession
 
             var list = new JsonArray();
             var primaries = 0;
+            HashSet<string>? keys = array.Count > 1 ? new HashSet<string>(ValueComparer(attribute)) : null;
             foreach (var item in array)
             {
-                if (IsUnassigned(item))
+                // A value repeated within the request is kept once, as an add of a present value is (§3.5.2.1).
+                if (IsUnassigned(item) || (keys is not null && !keys.Add(ValueKey(item))))
                 {
                     continue;
                 }
