@@ -15,6 +15,7 @@ internal sealed class PatchSession
 {
     private const string PrimaryName = "primary";
     private const string ValueName = "value";
+    private const int MaxSnapshotValues = 1000;
 
     private readonly ScimResourceTypeDefinition _type;
     private readonly ScimCompatibility _compat;
@@ -33,9 +34,10 @@ internal sealed class PatchSession
 
     public PatchResult Run(PatchRequest request)
     {
+        var operations = request.Operations;
+        var snapshots = operations.Count > 1 ? TakeSnapshots(operations) : null;
         try
         {
-            var operations = request.Operations;
             for (var i = 0; i < operations.Count; i++)
             {
                 var operation = operations[i];
@@ -56,7 +58,115 @@ internal sealed class PatchSession
             throw;
         }
 
-        return PatchResult.Success(_changed ?? (IReadOnlyList<string>)[]);
+        if (snapshots is not null && _changed is not null)
+        {
+            DropNetUnchanged(snapshots);
+        }
+
+        return PatchResult.Success(_changed is { Count: > 0 } ? _changed : (IReadOnlyList<string>)[]);
+    }
+
+    // Several operations on one attribute can cancel out (remove then add the same value). Attributes named by
+    // more than one operation are copied first, so that the result reports only net changes; others need no copy.
+    private List<Snapshot>? TakeSnapshots(IReadOnlyList<PatchOperation> operations)
+    {
+        var counts = new Dictionary<ScimAttributeDefinition, int>();
+        var targets = new List<Target>();
+        foreach (var operation in operations)
+        {
+            targets.Clear();
+            CollectTargets(operation, targets);
+            foreach (var target in targets)
+            {
+                counts[target.Attribute] = counts.GetValueOrDefault(target.Attribute) + 1;
+            }
+        }
+
+        List<Snapshot>? snapshots = null;
+        foreach (var operation in operations)
+        {
+            targets.Clear();
+            CollectTargets(operation, targets);
+            foreach (var target in targets)
+            {
+                if (counts[target.Attribute] < 2)
+                {
+                    continue;
+                }
+
+                counts[target.Attribute] = 0;
+                var current = GetContainer(target, create: false)?.GetPropertyIgnoreCase(target.Attribute.Name);
+                if (current is JsonArray { Count: > MaxSnapshotValues })
+                {
+                    // Copying a huge member list costs more than an occasional version bump for a net no-op.
+                    continue;
+                }
+
+                var prefix = target.IsExtension ? string.Concat(target.Schema.Id, ":", target.Attribute.Name) : target.Attribute.Name;
+                (snapshots ??= []).Add(new Snapshot(target, prefix, current?.DeepClone()));
+            }
+        }
+
+        return snapshots;
+    }
+
+    private void CollectTargets(PatchOperation operation, List<Target> targets)
+    {
+        if (operation.Path is { } path)
+        {
+            if (Resolve(path.Attribute, out var target, out _))
+            {
+                targets.Add(target);
+            }
+
+            return;
+        }
+
+        if (operation.Value is not JsonObject members)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in members)
+        {
+            if (FindExtension(key) is { } extension)
+            {
+                if (value is JsonObject extensionMembers)
+                {
+                    foreach (var (name, _) in extensionMembers)
+                    {
+                        if (Resolve(new AttributePath(extension.Id, name), out var target, out _))
+                        {
+                            targets.Add(target);
+                        }
+                    }
+                }
+            }
+            else if (key.AsSpan().IndexOfAny('[', ':', '.') < 0)
+            {
+                if (Resolve(new AttributePath(null, key), out var target, out _))
+                {
+                    targets.Add(target);
+                }
+            }
+            else if (PatchPath.TryParse(key, out var keyPath, out _) && Resolve(keyPath.Attribute, out var target, out _))
+            {
+                targets.Add(target);
+            }
+        }
+    }
+
+    private void DropNetUnchanged(List<Snapshot> snapshots)
+    {
+        foreach (var snapshot in snapshots)
+        {
+            var current = GetContainer(snapshot.Target, create: false)?.GetPropertyIgnoreCase(snapshot.Target.Attribute.Name);
+            if ((IsUnassigned(current) && IsUnassigned(snapshot.Value)) || JsonNode.DeepEquals(current, snapshot.Value))
+            {
+                _changed!.RemoveAll(p => p.Length >= snapshot.Prefix.Length && p.StartsWith(snapshot.Prefix, StringComparison.Ordinal) &&
+                                         (p.Length == snapshot.Prefix.Length || p[snapshot.Prefix.Length] == '.'));
+            }
+        }
     }
 
     // RFC 7644 §3.5.2.1 / §3.5.2.3: without a path the value is an object of attributes (and URN-keyed extension
@@ -1225,6 +1335,8 @@ internal sealed class PatchSession
 
         _changed.Add(path);
     }
+
+    private sealed record Snapshot(Target Target, string Prefix, JsonNode? Value);
 
     private readonly record struct Target(
         ScimSchemaDefinition Schema,
