@@ -70,44 +70,62 @@ internal sealed class PatchSession
     // more than one operation are copied first, so that the result reports only net changes; others need no copy.
     private List<Snapshot>? TakeSnapshots(IReadOnlyList<PatchOperation> operations)
     {
-        var counts = new Dictionary<ScimAttributeDefinition, int>();
         var targets = new List<Target>();
         foreach (var operation in operations)
         {
-            targets.Clear();
             CollectTargets(operation, targets);
-            foreach (var target in targets)
-            {
-                counts[target.Attribute] = counts.GetValueOrDefault(target.Attribute) + 1;
-            }
         }
 
         List<Snapshot>? snapshots = null;
-        foreach (var operation in operations)
+        for (var i = 0; i < targets.Count; i++)
         {
-            targets.Clear();
-            CollectTargets(operation, targets);
-            foreach (var target in targets)
+            var target = targets[i];
+            if (!IsNamedAgain(targets, i) || HasSnapshot(snapshots, target.Attribute))
             {
-                if (counts[target.Attribute] < 2)
-                {
-                    continue;
-                }
-
-                counts[target.Attribute] = 0;
-                var current = GetContainer(target, create: false)?.GetPropertyIgnoreCase(target.Attribute.Name);
-                if (current is JsonArray { Count: > MaxSnapshotValues })
-                {
-                    // Copying a huge member list costs more than an occasional version bump for a net no-op.
-                    continue;
-                }
-
-                var prefix = target.IsExtension ? string.Concat(target.Schema.Id, ":", target.Attribute.Name) : target.Attribute.Name;
-                (snapshots ??= []).Add(new Snapshot(target, prefix, current?.DeepClone()));
+                continue;
             }
+
+            var current = GetContainer(target, create: false)?.GetPropertyIgnoreCase(target.Attribute.Name);
+            if (current is JsonArray { Count: > MaxSnapshotValues })
+            {
+                // Copying a huge member list costs more than an occasional version bump for a net no-op.
+                continue;
+            }
+
+            var prefix = target.IsExtension ? string.Concat(target.Schema.Id, ":", target.Attribute.Name) : target.Attribute.Name;
+            (snapshots ??= []).Add(new Snapshot(target, prefix, current?.DeepClone()));
         }
 
         return snapshots;
+    }
+
+    private static bool IsNamedAgain(List<Target> targets, int index)
+    {
+        for (var j = index + 1; j < targets.Count; j++)
+        {
+            if (ReferenceEquals(targets[j].Attribute, targets[index].Attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasSnapshot(List<Snapshot>? snapshots, ScimAttributeDefinition attribute)
+    {
+        if (snapshots is not null)
+        {
+            foreach (var snapshot in snapshots)
+            {
+                if (ReferenceEquals(snapshot.Target.Attribute, attribute))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private void CollectTargets(PatchOperation operation, List<Target> targets)
@@ -497,7 +515,7 @@ internal sealed class PatchSession
     // RFC 7644 §3.5.2.3: a replace of a multi-valued attribute without a filter replaces all its values.
     private ScimError? ReplaceValues(Target target, JsonNode? value)
     {
-        var error = Normalize(target.Attribute, value, false, target.Path, out var normalized);
+        var error = Normalize(target.Attribute, value, false, target.Path, out var normalized, dedupe: true);
         if (error is not null)
         {
             return error;
@@ -1000,14 +1018,14 @@ internal sealed class PatchSession
     {
         if (element is JsonObject obj && obj.GetPropertyIgnoreCase(ValueName) is JsonValue v)
         {
-            return v.GetValueKind() == JsonValueKind.String ? "s:" + v.GetValue<string>() : "j:" + v.ToJsonString();
+            return v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString();
         }
 
-        return element is null ? "null" : "j:" + element.ToJsonString();
+        return element is null ? "null" : element.ToJsonString();
     }
 
     // Checks a value against the attribute definition and returns a fresh, detached copy in canonical form.
-    private ScimError? Normalize(ScimAttributeDefinition attribute, JsonNode? value, bool element, string path, out JsonNode? result)
+    private ScimError? Normalize(ScimAttributeDefinition attribute, JsonNode? value, bool element, string path, out JsonNode? result, bool dedupe = false)
     {
         result = null;
         if (attribute.MultiValued && !element)
@@ -1019,10 +1037,11 @@ internal sealed class PatchSession
 
             var list = new JsonArray();
             var primaries = 0;
-            HashSet<string>? keys = array.Count > 1 ? new HashSet<string>(ValueComparer(attribute)) : null;
+            HashSet<string>? keys = dedupe && array.Count > 1 ? new HashSet<string>(ValueComparer(attribute)) : null;
             foreach (var item in array)
             {
-                // A value repeated within the request is kept once, as an add of a present value is (§3.5.2.1).
+                // A value repeated within a replace is kept once, as an add of a present value is (§3.5.2.1); AddValues
+            // drops repeats itself, with the one set it builds of the existing values.
                 if (IsUnassigned(item) || (keys is not null && !keys.Add(ValueKey(item))))
                 {
                     continue;
