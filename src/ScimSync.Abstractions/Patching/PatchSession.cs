@@ -309,6 +309,8 @@ internal sealed class PatchSession
 
         _journal.RemoveAt(_resource, _resource.IndexOf(name));
         RemoveSchemaUrn(extension.Id);
+        var prefix = extension.Id + ":";
+        _changed?.RemoveAll(p => p.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
         MarkChanged(extension.Id);
         return null;
     }

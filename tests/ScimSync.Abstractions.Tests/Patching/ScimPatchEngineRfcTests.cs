@@ -288,4 +288,19 @@ public sealed class ScimPatchEngineRfcTests
 
         Assert.Equal(["nickName"], result.ChangedAttributes);
     }
+
+    // RFC 7644 §3.5.2: a path may name a whole extension by its URN.
+    [Fact]
+    public void Apply_PathIsExtensionUrn_ReplacesAndRemovesExtensionObject()
+    {
+        var (user, result) = Apply(FullUser, """
+            [{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","value":{"costCenter":"1"}},
+             {"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}]
+            """);
+
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        Assert.False(user.ContainsKey(EnterpriseUrn));
+        AssertJsonEqual("""["urn:ietf:params:scim:schemas:core:2.0:User"]""", user["schemas"]);
+        Assert.Equal([EnterpriseUrn], result.ChangedAttributes);
+    }
 }
