@@ -52,6 +52,7 @@ public sealed class ScimFilterEvaluator
 
     private readonly ScimResourceTypeDefinition _resourceType;
     private readonly ConcurrentDictionary<AttributePath, ScimAttributeResolution?> _resolutions = new();
+    private int _cachedPaths;
 
     /// <summary>Initializes an evaluator for one resource type.</summary>
     /// <param name="resourceType">The resource type whose schemas resolve filter paths.</param>
@@ -355,9 +356,10 @@ public sealed class ScimFilterEvaluator
         if (!_resolutions.TryGetValue(path, out var resolution))
         {
             resolution = _resourceType.Resolve(path);
-            if (_resolutions.Count < MaxCachedPaths)
+            // ConcurrentDictionary.Count takes every lock; an approximate counter is enough for a size cap.
+            if (Volatile.Read(ref _cachedPaths) < MaxCachedPaths && _resolutions.TryAdd(path, resolution))
             {
-                _resolutions.TryAdd(path, resolution);
+                Interlocked.Increment(ref _cachedPaths);
             }
         }
 

@@ -198,6 +198,14 @@ public sealed class ScimFilterEvaluatorTests
         { $"{Test}:tags eq \"Alpha\"", true },
         { $"{Test}:tags eq \"alpha\"", false },
         { $"{Test}:tags sw \"b\"", true },
+        { $"{Test}:tags[value eq \"beta\"]", true },
+        { $"{Test}:tags[value eq \"BETA\"]", false },
+        { $"{Test}:aliases[value pr]", false },
+
+        // A value filter on a singular complex attribute applies to its one value.
+        { "name[givenName eq \"Barbara\" and familyName eq \"Jensen\"]", true },
+        { "name[givenName eq \"Barbara\" and familyName eq \"Smith\"]", false },
+        { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager[displayName sw \"John\"]", true },
 
         // RFC 7644 §3.4.2.2 logical examples.
         { "title pr and userType eq \"Employee\"", true },
