@@ -1,6 +1,5 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ScimSync.Errors;
 using ScimSync.Filtering;
@@ -66,8 +65,9 @@ public sealed class ReadmeSnippetTests
     [Fact]
     public void Readme_CoreTourSnippet_MatchesCompiledCode()
     {
-        var snippet = ReadSnippet(ThisFile(), "core-tour");
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "ScimSync.Abstractions", "README.md"));
+        var root = RepositoryRoot();
+        var snippet = ReadSnippet(Path.Combine(root, "tests", "ScimSync.Abstractions.Tests", "Docs", "ReadmeSnippetTests.cs"), "core-tour");
+        var readme = File.ReadAllText(Path.Combine(root, "src", "ScimSync.Abstractions", "README.md"));
 
         var marker = "<!-- snippet: core-tour -->";
         var start = readme.IndexOf(marker, StringComparison.Ordinal);
@@ -79,17 +79,16 @@ public sealed class ReadmeSnippetTests
         Assert.Equal(snippet, Dedent(inReadme));
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-
+    // From the test's output folder, not [CallerFilePath]: CI builds are deterministic and map source paths to "/_/".
     private static string RepositoryRoot()
     {
-        var directory = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!);
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ScimSync.sln")))
         {
             directory = directory.Parent;
         }
 
-        return directory?.FullName ?? throw new InvalidOperationException("ScimSync.sln not found above the test source.");
+        return directory?.FullName ?? throw new InvalidOperationException("ScimSync.sln not found above the test output folder.");
     }
 
     private static string ReadSnippet(string file, string name)
