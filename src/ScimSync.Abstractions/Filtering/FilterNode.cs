@@ -16,6 +16,10 @@ public abstract record FilterNode
     /// <param name="visitor">The visitor.</param>
     /// <returns>The visitor's result.</returns>
     public abstract T Accept<T>(IFilterVisitor<T> visitor);
+
+    /// <summary>Formats the filter as canonical SCIM filter text (see <see cref="ScimFilter.Format"/>).</summary>
+    /// <returns>The filter text, which parses back to an equal tree.</returns>
+    public sealed override string ToString() => ScimFilter.Format(this);
 }
 
 /// <summary>The comparison operators of RFC 7644 §3.4.2.2, table 3.</summary>
