@@ -1,0 +1,569 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ScimSync.Errors;
+using ScimSync.Schema;
+
+namespace ScimSync.Serialization;
+
+/// <summary>
+/// Reads a SCIM resource (a request body or stored data) into ScimSync's canonical <see cref="JsonObject"/> form:
+/// names spelled as the schema spells them, extension attributes nested under their schema URN, values type-checked,
+/// unassigned values removed and read-only attributes ignored on input.
+/// </summary>
+/// <remarks>
+/// <para>
+/// RFC 7643 §2.1: names are matched ignoring case and rewritten to the schema's spelling (sub-attributes and extension
+/// URNs too). §2.2: read-only attributes in a <see cref="ScimReadMode.Create"/> or <see cref="ScimReadMode.Replace"/>
+/// body are ignored. §2.3: values must match the attribute's type, otherwise <c>invalidValue</c> naming the attribute
+/// path. §2.4: at most one <c>primary</c> value per multi-valued attribute. §2.5: <c>null</c> and <c>[]</c> mean
+/// unassigned and are dropped.
+/// </para>
+/// <para>
+/// <c>schemas</c> (RFC 7643 §3): a value that is not an array of strings is <c>invalidSyntax</c> (the body does not
+/// fit the message structure); a missing <c>schemas</c> or one that does not list the core schema URN is
+/// <c>invalidValue</c> ("a required value was missing", RFC 7644 §3.12). Extension URNs are rewritten to their
+/// registered spelling, an extension object whose URN is missing from <c>schemas</c> gets it added, and an unknown
+/// URN is dropped (or rejected when <see cref="ScimReaderOptions.RejectUnknownAttributes"/> is set). In
+/// <see cref="ScimReadMode.Stored"/> mode a missing core URN is added instead of rejected.
+/// </para>
+/// <para>Instances are immutable and thread-safe; create one per resource type and reuse it.</para>
+/// </remarks>
+public sealed class ScimResourceReader
+{
+    private static readonly string[] s_dateTimeFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK",
+        "yyyy-MM-dd'T'HH:mm:ss.fK",
+        "yyyy-MM-dd'T'HH:mm:ss.ffK",
+        "yyyy-MM-dd'T'HH:mm:ss.fffK",
+        "yyyy-MM-dd'T'HH:mm:ss.ffffK",
+        "yyyy-MM-dd'T'HH:mm:ss.fffffK",
+        "yyyy-MM-dd'T'HH:mm:ss.ffffffK",
+        "yyyy-MM-dd'T'HH:mm:ss.fffffffK",
+    ];
+
+    private readonly ScimAttributeDefinition? _manager;
+
+    /// <summary>Initializes a reader for one resource type.</summary>
+    /// <param name="resourceType">The resource type, with the extensions registered for it.</param>
+    /// <param name="options">The options, or <see langword="null"/> for <see cref="ScimReaderOptions.Default"/>.</param>
+    public ScimResourceReader(ScimResourceTypeDefinition resourceType, ScimReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        ResourceType = resourceType;
+        Options = options ?? ScimReaderOptions.Default;
+        _manager = resourceType.FindSchema(ScimSchemas.EnterpriseUser)?.FindAttribute("manager");
+    }
+
+    /// <summary>Gets the resource type this reader reads.</summary>
+    public ScimResourceTypeDefinition ResourceType { get; }
+
+    /// <summary>Gets the options.</summary>
+    public ScimReaderOptions Options { get; }
+
+    /// <summary>Reads a resource from UTF-8 JSON.</summary>
+    /// <param name="utf8Json">The JSON text.</param>
+    /// <param name="mode">Whether the data comes from a client request or from a store.</param>
+    /// <param name="resource">The canonical resource when reading succeeded.</param>
+    /// <param name="error">
+    /// The problem otherwise: <c>invalidSyntax</c> (with the byte offset in <see cref="ScimError.Position"/>) for
+    /// malformed JSON or a body that is not an object, <c>invalidValue</c> for values that do not fit the schema.
+    /// </param>
+    /// <returns><see langword="true"/> when the resource was read.</returns>
+    /// <remarks>RFC 7644 §3.12 for the error types.</remarks>
+    public bool TryRead(
+        ReadOnlySpan<byte> utf8Json,
+        ScimReadMode mode,
+        [NotNullWhen(true)] out JsonObject? resource,
+        [NotNullWhen(false)] out ScimError? error)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(
+                utf8Json,
+                documentOptions: new JsonDocumentOptions { MaxDepth = Options.MaxDepth, AllowDuplicateProperties = false });
+        }
+        catch (JsonException ex)
+        {
+            resource = null;
+            error = ScimError.InvalidSyntax("The request body is not valid JSON: " + ex.Message, ToByteOffset(utf8Json, ex));
+            return false;
+        }
+
+        if (node is not JsonObject obj)
+        {
+            resource = null;
+            error = ScimError.InvalidSyntax("The request body must be a JSON object.", 0);
+            return false;
+        }
+
+        return TryRead(obj, mode, out resource, out error);
+    }
+
+    /// <summary>Reads a resource that is already parsed. <paramref name="json"/> is not modified.</summary>
+    /// <param name="json">The parsed resource.</param>
+    /// <param name="mode">Whether the data comes from a client request or from a store.</param>
+    /// <param name="resource">A new canonical resource when reading succeeded.</param>
+    /// <param name="error">The problem otherwise.</param>
+    /// <returns><see langword="true"/> when the resource was read.</returns>
+    /// <remarks>RFC 7643 §2, RFC 7644 §3.12.</remarks>
+    public bool TryRead(
+        JsonObject json,
+        ScimReadMode mode,
+        [NotNullWhen(true)] out JsonObject? resource,
+        [NotNullWhen(false)] out ScimError? error)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            resource = ReadResource(json, mode);
+            error = null;
+            return true;
+        }
+        catch (ScimException ex)
+        {
+            resource = null;
+            error = ex.Error;
+            return false;
+        }
+    }
+
+    /// <summary>Reads a resource from UTF-8 JSON, throwing on invalid input.</summary>
+    /// <param name="utf8Json">The JSON text.</param>
+    /// <param name="mode">Whether the data comes from a client request or from a store.</param>
+    /// <returns>The canonical resource.</returns>
+    /// <exception cref="ScimException">The input is not a valid resource; see <see cref="TryRead(ReadOnlySpan{byte}, ScimReadMode, out JsonObject?, out ScimError?)"/>.</exception>
+    /// <remarks>RFC 7644 §3.12.</remarks>
+    public JsonObject Read(ReadOnlySpan<byte> utf8Json, ScimReadMode mode) =>
+        TryRead(utf8Json, mode, out var resource, out var error) ? resource : throw new ScimException(error);
+
+    /// <summary>Reads a parsed resource, throwing on invalid input. <paramref name="json"/> is not modified.</summary>
+    /// <param name="json">The parsed resource.</param>
+    /// <param name="mode">Whether the data comes from a client request or from a store.</param>
+    /// <returns>A new canonical resource.</returns>
+    /// <exception cref="ScimException">The input is not a valid resource.</exception>
+    /// <remarks>RFC 7644 §3.12.</remarks>
+    public JsonObject Read(JsonObject json, ScimReadMode mode) =>
+        TryRead(json, mode, out var resource, out var error) ? resource : throw new ScimException(error);
+
+    private static int ToByteOffset(ReadOnlySpan<byte> utf8Json, JsonException ex)
+    {
+        var line = ex.LineNumber ?? 0;
+        var offset = 0;
+        while (line > 0)
+        {
+            var newline = utf8Json[offset..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                break;
+            }
+
+            offset += newline + 1;
+            line--;
+        }
+
+        return (int)Math.Min(utf8Json.Length, offset + (ex.BytePositionInLine ?? 0));
+    }
+
+    private static ScimException Invalid(string detail) => new(ScimError.InvalidValue(detail));
+
+    private static bool IsUrn(string key) => key.Contains(':', StringComparison.Ordinal);
+
+    private JsonObject ReadResource(JsonObject input, ScimReadMode mode)
+    {
+        var core = ResourceType.Schema;
+        var output = new JsonObject();
+        var schemas = new JsonArray();
+        output.Add(ScimCommonAttributes.Schemas.Name, schemas);
+        JsonNode? schemasInput = null;
+        List<ScimSchemaDefinition>? presentExtensions = null;
+
+        foreach (var (key, value) in input)
+        {
+            if (string.Equals(key, ScimCommonAttributes.Schemas.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                schemasInput = value;
+                continue;
+            }
+
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (IsUrn(key))
+            {
+                var schema = ResourceType.FindSchema(key);
+                if (schema is null || ReferenceEquals(schema, core))
+                {
+                    if (Options.RejectUnknownAttributes)
+                    {
+                        throw Invalid($"'{key}' is not a schema extension of resource type '{ResourceType.Name}'.");
+                    }
+
+                    continue;
+                }
+
+                if (value is not JsonObject extension)
+                {
+                    throw Invalid($"The extension '{schema.Id}' must be a JSON object.");
+                }
+
+                var read = ReadAttributes(schema, extension, mode, schema.Id + ":", keepUnknown: true);
+                if (read.Count > 0)
+                {
+                    AddOnce(output, schema.Id, read);
+                    (presentExtensions ??= []).Add(schema);
+                }
+
+                continue;
+            }
+
+            var definition = core.FindAttribute(key) ?? ScimCommonAttributes.Find(key);
+            if (definition is null)
+            {
+                if (Options.RejectUnknownAttributes)
+                {
+                    throw Invalid($"'{key}' is not an attribute of resource type '{ResourceType.Name}'.");
+                }
+
+                continue;
+            }
+
+            if (Skips(definition, mode))
+            {
+                continue;
+            }
+
+            if (ReadValue(definition, value, mode, definition.Name) is { } canonical)
+            {
+                AddOnce(output, definition.Name, canonical);
+            }
+        }
+
+        FillSchemas(schemas, schemasInput, presentExtensions, mode);
+
+        if (mode != ScimReadMode.Stored)
+        {
+            CheckRequired(core, output, string.Empty);
+            foreach (var extension in ResourceType.Extensions)
+            {
+                if (output[extension.Schema.Id] is JsonObject present)
+                {
+                    CheckRequired(extension.Schema, present, extension.Schema.Id + ":");
+                }
+                else if (extension.Required)
+                {
+                    throw Invalid($"The extension '{extension.Schema.Id}' is required for resource type '{ResourceType.Name}'.");
+                }
+            }
+        }
+
+        return output;
+    }
+
+    private void FillSchemas(JsonArray schemas, JsonNode? input, List<ScimSchemaDefinition>? presentExtensions, ScimReadMode mode)
+    {
+        var core = ResourceType.Schema;
+        var hasCore = false;
+        List<string>? listed = null;
+        if (input is not null)
+        {
+            if (input is not JsonArray array)
+            {
+                throw new ScimException(ScimError.InvalidSyntax("'schemas' must be an array of schema URNs."));
+            }
+
+            foreach (var item in array)
+            {
+                if (item is not JsonValue uriValue || !uriValue.TryGetValue<string>(out var uri))
+                {
+                    throw new ScimException(ScimError.InvalidSyntax("'schemas' must be an array of schema URNs."));
+                }
+
+                var schema = ResourceType.FindSchema(uri);
+                if (ReferenceEquals(schema, core))
+                {
+                    hasCore = true;
+                }
+                else if (schema is not null)
+                {
+                    listed ??= [];
+                    if (!listed.Contains(schema.Id))
+                    {
+                        listed.Add(schema.Id);
+                    }
+                }
+                else if (Options.RejectUnknownAttributes)
+                {
+                    throw Invalid($"'schemas' lists '{uri}', which is not a schema of resource type '{ResourceType.Name}'.");
+                }
+            }
+        }
+
+        if (!hasCore && mode != ScimReadMode.Stored)
+        {
+            throw Invalid($"'schemas' must list the core schema '{core.Id}'.");
+        }
+
+        schemas.Add((JsonNode)core.Id);
+        foreach (var extension in presentExtensions ?? [])
+        {
+            if (listed is null || !listed.Contains(extension.Id))
+            {
+                (listed ??= []).Add(extension.Id);
+            }
+        }
+
+        // Keep the registration order so the output does not depend on how the client ordered the list.
+        foreach (var extension in ResourceType.Extensions)
+        {
+            if (listed is not null && listed.Contains(extension.Schema.Id))
+            {
+                schemas.Add((JsonNode)extension.Schema.Id);
+            }
+        }
+    }
+
+    private static void CheckRequired(ScimSchemaDefinition schema, JsonObject resource, string prefix)
+    {
+        foreach (var attribute in schema.Attributes)
+        {
+            if (attribute.Required && attribute.Mutability != ScimMutability.ReadOnly && !resource.ContainsKey(attribute.Name))
+            {
+                throw Invalid($"'{prefix}{attribute.Name}' is required.");
+            }
+        }
+    }
+
+    private static void AddOnce(JsonObject output, string name, JsonNode value)
+    {
+        if (!output.TryAdd(name, value))
+        {
+            throw new ScimException(ScimError.InvalidSyntax($"'{name}' is given more than once (names are case-insensitive)."));
+        }
+    }
+
+    private static bool Skips(ScimAttributeDefinition definition, ScimReadMode mode) =>
+        definition.Mutability == ScimMutability.ReadOnly && mode != ScimReadMode.Stored;
+
+    private JsonObject ReadAttributes(ScimSchemaDefinition schema, JsonObject input, ScimReadMode mode, string prefix, bool keepUnknown)
+    {
+        var output = new JsonObject();
+        foreach (var (key, value) in input)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            var definition = schema.FindAttribute(key);
+            if (definition is null)
+            {
+                if (keepUnknown)
+                {
+                    AddOnce(output, key, value.DeepClone());
+                }
+
+                continue;
+            }
+
+            if (Skips(definition, mode))
+            {
+                continue;
+            }
+
+            if (ReadValue(definition, value, mode, prefix + definition.Name) is { } canonical)
+            {
+                AddOnce(output, definition.Name, canonical);
+            }
+        }
+
+        return output;
+    }
+
+    private JsonNode? ReadValue(ScimAttributeDefinition definition, JsonNode value, ScimReadMode mode, string path)
+    {
+        if (!definition.MultiValued)
+        {
+            if (value is JsonArray)
+            {
+                throw Invalid($"'{path}' is single-valued; an array was given.");
+            }
+
+            return ReadSingle(definition, value, mode, path);
+        }
+
+        if (value is not JsonArray array)
+        {
+            throw Invalid($"'{path}' is multi-valued and must be an array.");
+        }
+
+        var output = new JsonArray();
+        var primaries = 0;
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not { } item)
+            {
+                continue;
+            }
+
+            if (item is JsonArray)
+            {
+                throw Invalid($"'{path}[{i}]' must not be an array.");
+            }
+
+            if (ReadSingle(definition, item, mode, $"{path}[{i}]") is not { } canonical)
+            {
+                continue;
+            }
+
+            if (canonical is JsonObject complex && complex["primary"] is JsonValue primary &&
+                primary.TryGetValue<bool>(out var isPrimary) && isPrimary && ++primaries > 1)
+            {
+                throw Invalid($"'{path}' has more than one value with \"primary\": true.");
+            }
+
+            output.Add(canonical);
+        }
+
+        return output.Count == 0 ? null : output;
+    }
+
+    private JsonNode? ReadSingle(ScimAttributeDefinition definition, JsonNode value, ScimReadMode mode, string path)
+    {
+        if (definition.IsComplex)
+        {
+            if (value is JsonObject complex)
+            {
+                return ReadComplex(definition, complex, mode, path);
+            }
+
+            if (ReferenceEquals(definition, _manager) && Options.Compatibility.ManagerAsString &&
+                value is JsonValue bare && bare.TryGetValue<string>(out var managerId))
+            {
+                return managerId.Length == 0 ? null : new JsonObject { ["value"] = managerId };
+            }
+
+            throw Invalid($"'{path}' must be a complex value (a JSON object).");
+        }
+
+        if (value is not JsonValue scalar)
+        {
+            throw Invalid($"'{path}' must be a {TypeName(definition.Type)}, not a JSON {(value is JsonObject ? "object" : "array")}.");
+        }
+
+        switch (definition.Type)
+        {
+            case ScimAttributeType.Boolean:
+                if (scalar.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+                {
+                    return scalar.DeepClone();
+                }
+
+                if (Options.Compatibility.BooleanStrings && scalar.TryGetValue<string>(out var text) && bool.TryParse(text, out var flag))
+                {
+                    return JsonValue.Create(flag);
+                }
+
+                break;
+            case ScimAttributeType.Integer:
+                if (scalar.GetValueKind() == JsonValueKind.Number && scalar.TryGetValue<long>(out _))
+                {
+                    return scalar.DeepClone();
+                }
+
+                break;
+            case ScimAttributeType.Decimal:
+                if (scalar.GetValueKind() == JsonValueKind.Number)
+                {
+                    return scalar.DeepClone();
+                }
+
+                break;
+            case ScimAttributeType.DateTime:
+                if (scalar.TryGetValue<string>(out var date) &&
+                    DateTimeOffset.TryParseExact(date, s_dateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+                {
+                    return scalar.DeepClone();
+                }
+
+                break;
+            case ScimAttributeType.Binary:
+                if (scalar.TryGetValue<string>(out var data) && System.Buffers.Text.Base64.IsValid(data))
+                {
+                    return scalar.DeepClone();
+                }
+
+                break;
+            case ScimAttributeType.Reference:
+                if (scalar.TryGetValue<string>(out var reference) && Uri.TryCreate(reference, UriKind.RelativeOrAbsolute, out _))
+                {
+                    return scalar.DeepClone();
+                }
+
+                break;
+            default:
+                if (scalar.GetValueKind() == JsonValueKind.String)
+                {
+                    return scalar.DeepClone();
+                }
+
+                break;
+        }
+
+        throw Invalid($"'{path}' must be a {TypeName(definition.Type)}.");
+    }
+
+    private JsonObject? ReadComplex(ScimAttributeDefinition definition, JsonObject input, ScimReadMode mode, string path)
+    {
+        var output = new JsonObject();
+        foreach (var (key, value) in input)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            var sub = definition.FindSubAttribute(key);
+            if (sub is null)
+            {
+                if (Options.RejectUnknownAttributes)
+                {
+                    throw Invalid($"'{path}.{key}' is not a sub-attribute of '{definition.Name}'.");
+                }
+
+                continue;
+            }
+
+            if (Skips(sub, mode))
+            {
+                continue;
+            }
+
+            if (ReadValue(sub, value, mode, path + "." + sub.Name) is { } canonical)
+            {
+                AddOnce(output, sub.Name, canonical);
+            }
+        }
+
+        return output.Count == 0 ? null : output;
+    }
+
+    private static string TypeName(ScimAttributeType type) => type switch
+    {
+        ScimAttributeType.Boolean => "boolean",
+        ScimAttributeType.Integer => "integer",
+        ScimAttributeType.Decimal => "decimal number",
+        ScimAttributeType.DateTime => "xsd:dateTime string (for example 2008-01-23T04:56:22Z)",
+        ScimAttributeType.Binary => "base64 string",
+        ScimAttributeType.Reference => "URI reference string",
+        ScimAttributeType.Complex => "complex value",
+        _ => "string",
+    };
+}
