@@ -1,0 +1,72 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using ScimSync.Errors;
+using ScimSync.Server.Endpoints;
+using ScimSync.Server.Internal;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the SCIM 2.0 endpoints.</summary>
+public static class ScimEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the SCIM service provider under <paramref name="prefix"/>: <c>/Users</c>, <c>/Groups</c> (with
+    /// <c>/.search</c>), <c>/ServiceProviderConfig</c>, <c>/ResourceTypes</c>, <c>/Schemas</c> and <c>/Me</c>.
+    /// </summary>
+    /// <param name="endpoints">The route builder (usually the <c>WebApplication</c>).</param>
+    /// <param name="prefix">The SCIM base path, for example <c>/scim/v2</c>.</param>
+    /// <returns>The route group, to chain <c>RequireAuthorization</c>, rate limiting and the like.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddScimProvisioning</c> was not called.</exception>
+    /// <remarks>RFC 7644 §3.2.</remarks>
+    public static RouteGroupBuilder MapScim(this IEndpointRouteBuilder endpoints, string prefix = "/scim/v2")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (endpoints.ServiceProvider.GetService<ScimServerServices>() is null)
+        {
+            throw new InvalidOperationException(
+                "The SCIM services are not registered: call 'builder.Services.AddScimProvisioning(...)' before 'MapScim'.");
+        }
+
+        var route = new ScimRoute(prefix);
+        var group = endpoints.MapGroup(prefix);
+        var services = endpoints.ServiceProvider.GetRequiredService<ScimServerServices>();
+
+        // Errors first, so the token check's own failures and everything after it become SCIM error bodies.
+        group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ScimErrorFilter>(endpoints.ServiceProvider));
+        group.AddEndpointFilter(ActivatorUtilities.CreateInstance<BearerTokenFilter>(endpoints.ServiceProvider));
+
+        MapResource(group, route, "/Users", () => services.Users);
+        MapResource(group, route, "/Groups", () => services.Groups);
+
+        group.MapGet("/ServiceProviderConfig", (HttpContext c) => ServiceProviderConfigEndpoint.Handle(c, route));
+#if !PENDING_CORE
+        group.MapGet("/ResourceTypes", (HttpContext c) => DiscoveryEndpoints.ListResourceTypes(c, route));
+        group.MapGet("/ResourceTypes/{name}", (HttpContext c, string name) => DiscoveryEndpoints.GetResourceType(c, route, name));
+        group.MapGet("/Schemas", (HttpContext c) => DiscoveryEndpoints.ListSchemas(c, route));
+        group.MapGet("/Schemas/{id}", (HttpContext c, string id) => DiscoveryEndpoints.GetSchema(c, route, id));
+#endif
+        group.Map("/Me", () => ScimResults.Error(ScimError.NotImplemented("/Me is not supported by this service provider.")));
+        group.Map("/{**path}", (string? path) => ScimResults.Error(ScimError.NotFound($"No SCIM endpoint at '/{path}'.")));
+        return group;
+    }
+
+    // A Delegate (not a RequestDelegate), so the returned IResult is executed.
+    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+
+    private static void MapResource(RouteGroupBuilder group, ScimRoute route, string endpoint, Func<ScimResourceHandler> handler)
+    {
+        group.MapGet(endpoint, Handler(c => ListResourcesEndpoint.HandleAsync(c, route, handler())));
+        group.MapPost(endpoint, Handler(c => CreateResourceEndpoint.HandleAsync(c, route, handler())));
+        group.MapPost(endpoint + "/.search", Handler(c => SearchResourcesEndpoint.HandleAsync(c, route, handler())));
+        group.MapGet(endpoint + "/{id}", (HttpContext c, string id) => GetResourceEndpoint.HandleAsync(c, route, handler(), id));
+        group.MapPut(endpoint + "/{id}", (HttpContext c, string id) => ReplaceResourceEndpoint.HandleAsync(c, route, handler(), id));
+#if !PENDING_CORE
+        group.MapPatch(endpoint + "/{id}", (HttpContext c, string id) => PatchResourceEndpoint.HandleAsync(c, route, handler(), id));
+#endif
+        group.MapDelete(endpoint + "/{id}", (HttpContext c, string id) => DeleteResourceEndpoint.HandleAsync(c, handler(), id));
+    }
+}
