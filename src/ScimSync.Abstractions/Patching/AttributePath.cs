@@ -25,8 +25,8 @@ public sealed record AttributePath(string? SchemaUri, string AttributeName, stri
     /// <param name="text">The path text. Leading and trailing spaces are ignored.</param>
     /// <returns>The path.</returns>
     /// <remarks>
-    /// RFC 7644 §3.10 (<c>attrPath</c> of §3.4.2.2). The schema URN is everything before the last ':', since URNs
-    /// contain dots (<c>2.0</c>).
+    /// RFC 7644 §3.10 (<c>attrPath</c> of §3.4.2.2); also the form of <c>sortBy</c> (§3.4.2.3). The schema URN is
+    /// everything before the last ':', since URNs contain dots (<c>2.0</c>). Names may contain <c>$</c> (<c>$ref</c>).
     /// </remarks>
     /// <exception cref="ScimException">The text is not an attribute path (<c>invalidPath</c>).</exception>
     public static AttributePath Parse(string text)

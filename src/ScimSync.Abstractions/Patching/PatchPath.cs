@@ -16,7 +16,7 @@ namespace ScimSync.Patching;
 /// </summary>
 /// <remarks>
 /// RFC 7644 §3.5.2: <c>PATH = attrPath / valuePath [subAttr]</c>. The paths inside <see cref="ValueFilter"/> are
-/// relative to the attribute; evaluate them with <c>ScimFilterEvaluator.MatchesValue</c>.
+/// relative to the attribute; evaluate them with <see cref="ScimFilterEvaluator.MatchesValue"/>.
 /// </remarks>
 /// <param name="Attribute">
 /// The attribute; its <see cref="AttributePath.SubAttributeName"/> is the one after <c>]</c> when there is a filter.

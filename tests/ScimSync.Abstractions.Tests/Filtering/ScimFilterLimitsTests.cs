@@ -128,6 +128,23 @@ public sealed class ScimFilterLimitsTests
         Assert.Equal(valid, ScimFilter.TryParse(text, out _, out _, new ScimFilterOptions { MaxLength = 100 }));
     }
 
+    [Fact]
+    public void ScimFilterOptions_Defaults_MatchDocumentedValues()
+    {
+        var options = new ScimFilterOptions();
+
+        Assert.Equal(16384, options.MaxLength);
+        Assert.Equal(32, options.MaxDepth);
+        Assert.Equal(256, options.MaxTerms);
+    }
+
+    [Fact]
+    public void TryParse_NullOptions_UsesDefaultTermLimit()
+    {
+        Assert.True(ScimFilter.TryParse(OrChain(256), out _, out _, options: null));
+        Assert.False(ScimFilter.TryParse(OrChain(257), out _, out _, options: null));
+    }
+
     private static string OrChain(int terms)
     {
         var builder = new StringBuilder();
