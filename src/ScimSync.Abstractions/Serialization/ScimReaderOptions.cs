@@ -26,9 +26,6 @@ public enum ScimReadMode
 /// <remarks>RFC 7643 §2.1 (case-insensitive names), §2.5 (unassigned values), RFC 7644 §3.12 (errors).</remarks>
 public sealed class ScimReaderOptions
 {
-    /// <summary>Gets the shared default options.</summary>
-    public static ScimReaderOptions Default { get; } = new();
-
     /// <summary>Gets or sets the tolerances for non-standard shapes (boolean strings, a bare manager id).</summary>
     /// <value>Defaults to <see cref="ScimCompatibility.Lenient"/>.</value>
     public ScimCompatibility Compatibility { get; set; } = ScimCompatibility.Lenient;

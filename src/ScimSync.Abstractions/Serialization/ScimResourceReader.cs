@@ -50,12 +50,12 @@ public sealed class ScimResourceReader
 
     /// <summary>Initializes a reader for one resource type.</summary>
     /// <param name="resourceType">The resource type, with the extensions registered for it.</param>
-    /// <param name="options">The options, or <see langword="null"/> for <see cref="ScimReaderOptions.Default"/>.</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
     public ScimResourceReader(ScimResourceTypeDefinition resourceType, ScimReaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(resourceType);
         ResourceType = resourceType;
-        Options = options ?? ScimReaderOptions.Default;
+        Options = options ?? new ScimReaderOptions();
         _manager = resourceType.FindSchema(ScimSchemas.EnterpriseUser)?.FindAttribute("manager");
     }
 
