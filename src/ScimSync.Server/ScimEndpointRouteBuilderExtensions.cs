@@ -43,12 +43,10 @@ public static class ScimEndpointRouteBuilderExtensions
         MapResource(group, route, "/Groups", () => services.Groups);
 
         group.MapGet("/ServiceProviderConfig", (HttpContext c) => ServiceProviderConfigEndpoint.Handle(c, route));
-#if !PENDING_CORE
         group.MapGet("/ResourceTypes", (HttpContext c) => DiscoveryEndpoints.ListResourceTypes(c, route));
         group.MapGet("/ResourceTypes/{name}", (HttpContext c, string name) => DiscoveryEndpoints.GetResourceType(c, route, name));
         group.MapGet("/Schemas", (HttpContext c) => DiscoveryEndpoints.ListSchemas(c, route));
         group.MapGet("/Schemas/{id}", (HttpContext c, string id) => DiscoveryEndpoints.GetSchema(c, route, id));
-#endif
         group.Map("/Me", () => ScimResults.Error(ScimError.NotImplemented("/Me is not supported by this service provider.")));
         group.Map("/{**path}", (string? path) => ScimResults.Error(ScimError.NotFound($"No SCIM endpoint at '/{path}'.")));
         return group;
@@ -64,9 +62,7 @@ public static class ScimEndpointRouteBuilderExtensions
         group.MapPost(endpoint + "/.search", Handler(c => SearchResourcesEndpoint.HandleAsync(c, route, handler())));
         group.MapGet(endpoint + "/{id}", (HttpContext c, string id) => GetResourceEndpoint.HandleAsync(c, route, handler(), id));
         group.MapPut(endpoint + "/{id}", (HttpContext c, string id) => ReplaceResourceEndpoint.HandleAsync(c, route, handler(), id));
-#if !PENDING_CORE
         group.MapPatch(endpoint + "/{id}", (HttpContext c, string id) => PatchResourceEndpoint.HandleAsync(c, route, handler(), id));
-#endif
         group.MapDelete(endpoint + "/{id}", (HttpContext c, string id) => DeleteResourceEndpoint.HandleAsync(c, handler(), id));
     }
 }

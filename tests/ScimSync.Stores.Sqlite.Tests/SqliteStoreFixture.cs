@@ -83,8 +83,8 @@ public sealed class SqliteStoreFixture : IDisposable
     internal SqliteDatabase Open() => new(DatabasePath);
 
     private SqliteUserStore CreateUsers(SqliteDatabase database) =>
-        new(database, ScimSchemaRegistry.Default.User, TestMatcher.Matches, Time, MaxScannedResources);
+        new(database, ScimSchemaRegistry.Default.User, FilterMatchers.For(ScimSchemaRegistry.Default.User), Time, MaxScannedResources);
 
     private SqliteGroupStore CreateGroups(SqliteDatabase database) =>
-        new(database, ScimSchemaRegistry.Default.Group, TestMatcher.Matches, Time, MaxScannedResources);
+        new(database, ScimSchemaRegistry.Default.Group, FilterMatchers.For(ScimSchemaRegistry.Default.Group), Time, MaxScannedResources);
 }

@@ -142,7 +142,7 @@ internal sealed record ScimQueryText(
                 throw new ScimException(error);
             }
 
-            if (new FilterAttributeValidator(handler.Type).Validate(filter!) is { } unknown)
+            if (handler.Evaluator.Validate(filter!) is { } unknown)
             {
                 throw new ScimException(unknown);
             }
@@ -181,48 +181,5 @@ internal sealed record ScimQueryText(
             Count = Math.Clamp(Count ?? maxResults, 0, maxResults),
             IncludeMembers = ScimResourceWriter.SelectsMembers(handler, Attributes, ExcludedAttributes),
         };
-    }
-}
-
-/// <summary>Rejects filters that name attributes the resource type does not define, as <c>invalidFilter</c>.</summary>
-internal sealed class FilterAttributeValidator(ScimResourceTypeDefinition type) : IFilterVisitor<ScimError?>
-{
-    private AttributePath? _parent;
-
-    public ScimError? Validate(FilterNode filter) => filter.Accept(this);
-
-    public ScimError? VisitComparison(ComparisonNode node) => Check(node.Path);
-
-    public ScimError? VisitPresent(PresentNode node) => Check(node.Path);
-
-    public ScimError? VisitLogical(LogicalNode node) => node.Left.Accept(this) ?? node.Right.Accept(this);
-
-    public ScimError? VisitNot(NotNode node) => node.Operand.Accept(this);
-
-    public ScimError? VisitValuePath(ValuePathNode node)
-    {
-        if (Check(node.Path) is { } error)
-        {
-            return error;
-        }
-
-        var outer = _parent;
-        _parent = node.Path;
-        try
-        {
-            return node.Filter.Accept(this);
-        }
-        finally
-        {
-            _parent = outer;
-        }
-    }
-
-    private ScimError? Check(AttributePath path)
-    {
-        var full = _parent is null ? path : _parent with { SubAttributeName = path.AttributeName };
-        return type.Resolve(full) is null
-            ? ScimError.InvalidFilter($"The filter names an attribute that {type.Name} resources do not have: '{full}'.")
-            : null;
     }
 }

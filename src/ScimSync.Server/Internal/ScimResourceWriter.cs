@@ -29,7 +29,12 @@ internal static class ScimResourceWriter
             }
         }
 
-        if (handler.IsGroup && wire["members"] is JsonArray members)
+        if (handler.IsGroup && wire["members"] is JsonArray { Count: 0 })
+        {
+            // RFC 7643 §2.5: an empty multi-valued attribute is unassigned and is not returned.
+            wire.Remove("members");
+        }
+        else if (handler.IsGroup && wire["members"] is JsonArray members)
         {
             foreach (var member in members.OfType<JsonObject>())
             {

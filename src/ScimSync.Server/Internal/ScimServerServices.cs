@@ -3,6 +3,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScimSync.Filtering;
 using ScimSync.Schema;
 using ScimSync.Serialization;
 using ScimSync.Stores;
@@ -18,6 +19,7 @@ internal sealed class ScimResourceHandler
     {
         Type = type;
         Reader = new ScimResourceReader(type, readerOptions);
+        Evaluator = new ScimFilterEvaluator(type);
         _store = store;
         IsGroup = isGroup;
     }
@@ -25,6 +27,8 @@ internal sealed class ScimResourceHandler
     public ScimResourceTypeDefinition Type { get; }
 
     public ScimResourceReader Reader { get; }
+
+    public ScimFilterEvaluator Evaluator { get; }
 
     public bool IsGroup { get; }
 
