@@ -29,10 +29,10 @@ public static class SqliteScimProvisioningBuilderExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "SqliteStoreOptions.DatabasePath must be set.")
+        options.Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath) || !string.IsNullOrWhiteSpace(o.ConnectionString), "SqliteStoreOptions.DatabasePath or ConnectionString must be set.")
             .Validate(o => o.MaxScannedResources > 0, "SqliteStoreOptions.MaxScannedResources must be positive.")
             .ValidateOnStart();
-        builder.Services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.DatabasePath));
+        builder.Services.TryAddSingleton(sp => SqliteDatabase.FromOptions(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
         builder.Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp =>
         {
             var type = sp.GetRequiredService<ScimSchemaRegistry>().User;
@@ -54,5 +54,16 @@ public static class SqliteScimProvisioningBuilderExtensions
                 sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.MaxScannedResources);
         }));
         return builder;
+    }
+
+    /// <summary>Stores Users, Groups and memberships in the SQLite file a connection string names.</summary>
+    /// <param name="builder">The SCIM builder.</param>
+    /// <param name="connectionString">The connection string, for example <c>Data Source=scimsync.db</c>.</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>Same as <see cref="AddSqliteStore"/> with <see cref="SqliteStoreOptions.ConnectionString"/> set.</remarks>
+    public static ScimProvisioningBuilder UseSqliteStore(this ScimProvisioningBuilder builder, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.AddSqliteStore(o => o.ConnectionString = connectionString);
     }
 }

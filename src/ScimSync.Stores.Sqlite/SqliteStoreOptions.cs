@@ -14,6 +14,13 @@ public sealed class SqliteStoreOptions
     public string DatabasePath { get; set; } = Path.Combine(".data", "scimsync.db");
 
     /// <summary>
+    /// Gets or sets a SQLite connection string (for example <c>Data Source=scimsync.db</c>). When set, it is used
+    /// instead of <see cref="DatabasePath"/>; its <c>Data Source</c> must name a file.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
     /// Gets or sets how many resources a filter that cannot be answered from an index may examine. Past this bound
     /// the list request fails with <c>400 tooMany</c> instead of scanning an unbounded table.
     /// </summary>

@@ -25,7 +25,6 @@ internal sealed class ServiceProviderConfigEndpoint
         writer.WriteStartArray("schemas");
         writer.WriteStringValue(ScimSchemas.ServiceProviderConfig);
         writer.WriteEndArray();
-        writer.WriteString("documentationUri", "https://github.com/scimsync/scimsync");
         Supported(writer, "patch", true);
         writer.WriteStartObject("bulk");
         writer.WriteBoolean("supported", false);

@@ -50,17 +50,28 @@ internal sealed class SqliteDatabase : IDisposable
     private volatile bool _initialized;
 
     public SqliteDatabase(string databasePath)
+        : this(new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 30 })
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        DatabasePath = Path.GetFullPath(databasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
     }
+
+    public SqliteDatabase(SqliteConnectionStringBuilder connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        if (string.IsNullOrWhiteSpace(connectionString.DataSource) ||
+            connectionString.DataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase) ||
+            connectionString.Mode is SqliteOpenMode.Memory)
+        {
+            throw new ArgumentException("The SQLite store needs a database file ('Data Source=path/to/file.db').", nameof(connectionString));
+        }
+
+        DatabasePath = Path.GetFullPath(connectionString.DataSource);
+        _connectionString = new SqliteConnectionStringBuilder(connectionString.ToString()) { DataSource = DatabasePath }.ToString();
+    }
+
+    public static SqliteDatabase FromOptions(SqliteStoreOptions options) =>
+        options.ConnectionString is { Length: > 0 } connectionString
+            ? new SqliteDatabase(new SqliteConnectionStringBuilder(connectionString))
+            : new SqliteDatabase(options.DatabasePath);
 
     public string DatabasePath { get; }
 
