@@ -48,8 +48,19 @@ public static class ScimEndpointRouteBuilderExtensions
         group.MapGet("/Schemas", (HttpContext c) => DiscoveryEndpoints.ListSchemas(c, route));
         group.MapGet("/Schemas/{id}", (HttpContext c, string id) => DiscoveryEndpoints.GetSchema(c, route, id));
         group.Map("/Me", () => ScimResults.Error(ScimError.NotImplemented("/Me is not supported by this service provider.")));
-        group.Map("/{**path}", (string? path) => ScimResults.Error(ScimError.NotFound($"No SCIM endpoint at '/{path}'.")));
+        group.Map("/{**path}", (HttpContext c, string? path) => ScimResults.Error(Unmatched(c.Request.Method, path)));
         return group;
+    }
+
+    private static readonly string[] s_knownEndpoints = ["Users", "Groups", "ServiceProviderConfig", "ResourceTypes", "Schemas"];
+
+    /// <summary>A path that only lacks the method is 405; anything else is 404 (both as SCIM errors).</summary>
+    private static ScimError Unmatched(string method, string? path)
+    {
+        var segments = (path ?? string.Empty).Split('/');
+        return segments.Length <= 2 && s_knownEndpoints.Contains(segments[0], StringComparer.OrdinalIgnoreCase)
+            ? new ScimError(StatusCodes.Status405MethodNotAllowed, null, $"'{method}' is not supported on '/{path}'.")
+            : ScimError.NotFound($"No SCIM endpoint at '/{path}'.");
     }
 
     // A Delegate (not a RequestDelegate), so the returned IResult is executed.

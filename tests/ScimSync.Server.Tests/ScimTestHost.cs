@@ -38,7 +38,7 @@ public sealed class ScimTestHost : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public static async Task<ScimTestHost> StartAsync(Action<ScimServerOptions>? configure = null)
+    public static async Task<ScimTestHost> StartAsync(Action<ScimServerOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var directory = Directory.CreateTempSubdirectory("scimsync-server-").FullName;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
@@ -51,6 +51,7 @@ public sealed class ScimTestHost : IAsyncDisposable
             .AddBearerToken(SecondToken)
             .Configure(o => configure?.Invoke(o))
             .AddSqliteStore(o => o.DatabasePath = Path.Combine(directory, "scim.db")));
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapScim("/scim/v2");
         await app.StartAsync();

@@ -77,4 +77,14 @@ public sealed class DiscoveryEndpointsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("404", (await ScimTestHost.BodyAsync(response))["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task UnsupportedMethodOnCollection_ReturnsScimErrorBody()
+    {
+        var response = await _host.Client.PutAsync("Users", ScimTestHost.Json("{}"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/scim+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("405", (await ScimTestHost.BodyAsync(response))["status"]!.GetValue<string>());
+    }
 }
