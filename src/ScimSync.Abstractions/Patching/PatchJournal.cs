@@ -23,8 +23,6 @@ internal sealed class PatchJournal
         ArrayContents,
     }
 
-    public int Count => _entries.Count;
-
     /// <summary>Sets <paramref name="name"/> (which exists, spelled exactly so) to <paramref name="value"/>.</summary>
     public void Set(JsonObject obj, string name, JsonNode? old, JsonNode? value)
     {

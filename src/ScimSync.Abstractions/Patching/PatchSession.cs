@@ -15,6 +15,7 @@ internal sealed class PatchSession
 {
     private const string PrimaryName = "primary";
     private const string ValueName = "value";
+    private const int MaxSnapshotValues = 1000;
 
     private readonly ScimResourceTypeDefinition _type;
     private readonly ScimCompatibility _compat;
@@ -33,9 +34,10 @@ internal sealed class PatchSession
 
     public PatchResult Run(PatchRequest request)
     {
+        var operations = request.Operations;
+        var snapshots = operations.Count > 1 ? TakeSnapshots(operations) : null;
         try
         {
-            var operations = request.Operations;
             for (var i = 0; i < operations.Count; i++)
             {
                 var operation = operations[i];
@@ -56,7 +58,133 @@ internal sealed class PatchSession
             throw;
         }
 
-        return PatchResult.Success(_changed ?? (IReadOnlyList<string>)[]);
+        if (snapshots is not null && _changed is not null)
+        {
+            DropNetUnchanged(snapshots);
+        }
+
+        return PatchResult.Success(_changed is { Count: > 0 } ? _changed : (IReadOnlyList<string>)[]);
+    }
+
+    // Several operations on one attribute can cancel out (remove then add the same value). Attributes named by
+    // more than one operation are copied first, so that the result reports only net changes; others need no copy.
+    private List<Snapshot>? TakeSnapshots(IReadOnlyList<PatchOperation> operations)
+    {
+        var targets = new List<Target>();
+        foreach (var operation in operations)
+        {
+            CollectTargets(operation, targets);
+        }
+
+        List<Snapshot>? snapshots = null;
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            if (!IsNamedAgain(targets, i) || HasSnapshot(snapshots, target.Attribute))
+            {
+                continue;
+            }
+
+            var current = GetContainer(target, create: false)?.GetPropertyIgnoreCase(target.Attribute.Name);
+            if (current is JsonArray { Count: > MaxSnapshotValues })
+            {
+                // Copying a huge member list costs more than an occasional version bump for a net no-op.
+                continue;
+            }
+
+            var prefix = target.IsExtension ? string.Concat(target.Schema.Id, ":", target.Attribute.Name) : target.Attribute.Name;
+            (snapshots ??= []).Add(new Snapshot(target, prefix, current?.DeepClone()));
+        }
+
+        return snapshots;
+    }
+
+    private static bool IsNamedAgain(List<Target> targets, int index)
+    {
+        for (var j = index + 1; j < targets.Count; j++)
+        {
+            if (ReferenceEquals(targets[j].Attribute, targets[index].Attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasSnapshot(List<Snapshot>? snapshots, ScimAttributeDefinition attribute)
+    {
+        if (snapshots is not null)
+        {
+            foreach (var snapshot in snapshots)
+            {
+                if (ReferenceEquals(snapshot.Target.Attribute, attribute))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private void CollectTargets(PatchOperation operation, List<Target> targets)
+    {
+        if (operation.Path is { } path)
+        {
+            if (Resolve(path.Attribute, out var target, out _))
+            {
+                targets.Add(target);
+            }
+
+            return;
+        }
+
+        if (operation.Value is not JsonObject members)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in members)
+        {
+            if (FindExtension(key) is { } extension)
+            {
+                if (value is JsonObject extensionMembers)
+                {
+                    foreach (var (name, _) in extensionMembers)
+                    {
+                        if (Resolve(new AttributePath(extension.Id, name), out var target, out _))
+                        {
+                            targets.Add(target);
+                        }
+                    }
+                }
+            }
+            else if (key.AsSpan().IndexOfAny('[', ':', '.') < 0)
+            {
+                if (Resolve(new AttributePath(null, key), out var target, out _))
+                {
+                    targets.Add(target);
+                }
+            }
+            else if (PatchPath.TryParse(key, out var keyPath, out _) && Resolve(keyPath.Attribute, out var target, out _))
+            {
+                targets.Add(target);
+            }
+        }
+    }
+
+    private void DropNetUnchanged(List<Snapshot> snapshots)
+    {
+        foreach (var snapshot in snapshots)
+        {
+            var current = GetContainer(snapshot.Target, create: false)?.GetPropertyIgnoreCase(snapshot.Target.Attribute.Name);
+            if ((IsUnassigned(current) && IsUnassigned(snapshot.Value)) || JsonNode.DeepEquals(current, snapshot.Value))
+            {
+                _changed!.RemoveAll(p => p.Length >= snapshot.Prefix.Length && p.StartsWith(snapshot.Prefix, StringComparison.Ordinal) &&
+                                         (p.Length == snapshot.Prefix.Length || p[snapshot.Prefix.Length] == '.'));
+            }
+        }
     }
 
     // RFC 7644 §3.5.2.1 / §3.5.2.3: without a path the value is an object of attributes (and URN-keyed extension
@@ -181,6 +309,8 @@ internal sealed class PatchSession
 
         _journal.RemoveAt(_resource, _resource.IndexOf(name));
         RemoveSchemaUrn(extension.Id);
+        var prefix = extension.Id + ":";
+        _changed?.RemoveAll(p => p.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
         MarkChanged(extension.Id);
         return null;
     }
@@ -387,7 +517,7 @@ internal sealed class PatchSession
     // RFC 7644 §3.5.2.3: a replace of a multi-valued attribute without a filter replaces all its values.
     private ScimError? ReplaceValues(Target target, JsonNode? value)
     {
-        var error = Normalize(target.Attribute, value, false, target.Path, out var normalized);
+        var error = Normalize(target.Attribute, value, false, target.Path, out var normalized, dedupe: true);
         if (error is not null)
         {
             return error;
@@ -890,14 +1020,14 @@ internal sealed class PatchSession
     {
         if (element is JsonObject obj && obj.GetPropertyIgnoreCase(ValueName) is JsonValue v)
         {
-            return v.GetValueKind() == JsonValueKind.String ? "s:" + v.GetValue<string>() : "j:" + v.ToJsonString();
+            return v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString();
         }
 
-        return element is null ? "null" : "j:" + element.ToJsonString();
+        return element is null ? "null" : element.ToJsonString();
     }
 
     // Checks a value against the attribute definition and returns a fresh, detached copy in canonical form.
-    private ScimError? Normalize(ScimAttributeDefinition attribute, JsonNode? value, bool element, string path, out JsonNode? result)
+    private ScimError? Normalize(ScimAttributeDefinition attribute, JsonNode? value, bool element, string path, out JsonNode? result, bool dedupe = false)
     {
         result = null;
         if (attribute.MultiValued && !element)
@@ -909,10 +1039,11 @@ internal sealed class PatchSession
 
             var list = new JsonArray();
             var primaries = 0;
-            HashSet<string>? keys = array.Count > 1 ? new HashSet<string>(ValueComparer(attribute)) : null;
+            HashSet<string>? keys = dedupe && array.Count > 1 ? new HashSet<string>(ValueComparer(attribute)) : null;
             foreach (var item in array)
             {
-                // A value repeated within the request is kept once, as an add of a present value is (§3.5.2.1).
+                // A value repeated within a replace is kept once, as an add of a present value is (§3.5.2.1); AddValues
+            // drops repeats itself, with the one set it builds of the existing values.
                 if (IsUnassigned(item) || (keys is not null && !keys.Add(ValueKey(item))))
                 {
                     continue;
@@ -1225,6 +1356,8 @@ internal sealed class PatchSession
 
         _changed.Add(path);
     }
+
+    private sealed record Snapshot(Target Target, string Prefix, JsonNode? Value);
 
     private readonly record struct Target(
         ScimSchemaDefinition Schema,

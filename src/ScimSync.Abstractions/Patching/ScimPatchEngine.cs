@@ -45,6 +45,10 @@ public sealed class ScimPatchEngine
     public ScimPatchOptions Options { get; }
 
     /// <summary>Applies <paramref name="request"/> to <paramref name="resource"/>, in place and atomically.</summary>
+    /// <remarks>
+    /// RFC 7644 §3.5.2: operations apply in order; any failure undoes the ones before it. Only net changes are
+    /// reported: operations that cancel out leave <see cref="PatchResult.Changed"/> <see langword="false"/>.
+    /// </remarks>
     /// <param name="resource">The resource, in canonical form. Changed only when the result succeeds.</param>
     /// <param name="request">The request.</param>
     /// <returns>

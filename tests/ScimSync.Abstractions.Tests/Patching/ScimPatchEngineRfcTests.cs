@@ -263,4 +263,44 @@ public sealed class ScimPatchEngineRfcTests
         Assert.True(result.Succeeded);
         Assert.Equal("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","displayName":"new","title":"t"}""", user.ToJsonString());
     }
+
+    // Operations that cancel out leave a net no-op: servers must not bump the version for it.
+    [Theory]
+    [InlineData("""[{"op":"remove","path":"title"},{"op":"add","path":"title","value":"Tour Guide"}]""")]
+    [InlineData("""[{"op":"remove","path":"emails[type eq \"home\"]"},{"op":"add","path":"emails","value":[{"value":"babs@jensen.org","type":"home"}]}]""")]
+    [InlineData("""[{"op":"replace","path":"name.givenName","value":"B"},{"op":"replace","value":{"name":{"givenName":"Barbara"}}}]""")]
+    [InlineData("""[{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"},{"op":"add","value":{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"costCenter":"4130"}}}]""")]
+    public void Apply_OperationsThatCancelOut_ReportNoChange(string operations)
+    {
+        var (user, result) = Apply(FullUser, operations);
+
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        Assert.False(result.Changed, string.Join(", ", result.ChangedAttributes));
+        AssertJsonEqual(FullUser, user);
+    }
+
+    [Fact]
+    public void Apply_OneOfTwoAttributesCancelsOut_ReportsOnlyTheOther()
+    {
+        var (_, result) = Apply(FullUser, """
+            [{"op":"replace","path":"title","value":"x"},{"op":"replace","path":"nickName","value":"Babsy"},{"op":"replace","path":"title","value":"Tour Guide"}]
+            """);
+
+        Assert.Equal(["nickName"], result.ChangedAttributes);
+    }
+
+    // RFC 7644 §3.5.2: a path may name a whole extension by its URN.
+    [Fact]
+    public void Apply_PathIsExtensionUrn_ReplacesAndRemovesExtensionObject()
+    {
+        var (user, result) = Apply(FullUser, """
+            [{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","value":{"costCenter":"1"}},
+             {"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}]
+            """);
+
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        Assert.False(user.ContainsKey(EnterpriseUrn));
+        AssertJsonEqual("""["urn:ietf:params:scim:schemas:core:2.0:User"]""", user["schemas"]);
+        Assert.Equal([EnterpriseUrn], result.ChangedAttributes);
+    }
 }

@@ -339,4 +339,20 @@ public sealed class ScimPatchEngineVendorTests
         Assert.Equal(tolerate ? (ScimErrorType?)null : ScimErrorType.NoTarget, result.Error?.Type);
         AssertJsonEqual(Group, group);
     }
+
+    // Entra sends the same filtered path with "Add" as well as "Replace".
+    [Theory]
+    [InlineData("Add")]
+    [InlineData("Replace")]
+    public void Apply_EntraFilteredValueOnUserWithoutEmails_CreatesWorkEmail(string op)
+    {
+        var (user, result) = Apply(MinimalUser, $$"""
+            [{"op":"{{op}}","path":"emails[type eq \"work\"].value","value":"new@contoso.com"},
+             {"op":"{{op}}","path":"emails[type eq \"work\"].primary","value":"True"}]
+            """);
+
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        AssertJsonEqual("""[{"type":"work","value":"new@contoso.com","primary":true}]""", user["emails"]);
+        Assert.Equal(["emails"], result.ChangedAttributes);
+    }
 }
