@@ -20,8 +20,9 @@ public static class ScimDiscoveryJson
     /// </param>
     /// <returns>A new object.</returns>
     /// <remarks>
-    /// RFC 7643 §7. <c>caseExact</c> is written for non-complex attributes, <c>canonicalValues</c> and
-    /// <c>referenceTypes</c> when not empty, <c>subAttributes</c> for complex ones, as in §8.7.1.
+    /// RFC 7643 §7. As in §8.7.1: <c>caseExact</c> is left out for complex and boolean attributes and
+    /// <c>uniqueness</c> for boolean ones; <c>canonicalValues</c> and <c>referenceTypes</c> are written when not
+    /// empty, <c>subAttributes</c> for complex attributes.
     /// </remarks>
     public static JsonObject ToSchemaRepresentation(ScimSchemaDefinition schema, string? baseUrl = null)
     {
@@ -116,7 +117,7 @@ public static class ScimDiscoveryJson
 
             result["subAttributes"] = subAttributes;
         }
-        else
+        else if (attribute.Type != ScimAttributeType.Boolean)
         {
             result["caseExact"] = attribute.CaseExact;
         }
@@ -145,12 +146,16 @@ public static class ScimDiscoveryJson
             ScimReturned.Request => "request",
             _ => "default",
         };
-        result["uniqueness"] = attribute.Uniqueness switch
+        if (attribute.Type != ScimAttributeType.Boolean)
         {
-            ScimUniqueness.Server => "server",
-            ScimUniqueness.Global => "global",
-            _ => "none",
-        };
+            result["uniqueness"] = attribute.Uniqueness switch
+            {
+                ScimUniqueness.Server => "server",
+                ScimUniqueness.Global => "global",
+                _ => "none",
+            };
+        }
+
         return result;
     }
 

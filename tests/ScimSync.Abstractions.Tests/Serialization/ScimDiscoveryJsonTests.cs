@@ -14,14 +14,16 @@ public sealed class ScimDiscoveryJsonTests
         { "userName", null, """{"name":"userName","type":"string","multiValued":false,"required":true,"caseExact":false,"mutability":"readWrite","returned":"default","uniqueness":"server"}""" },
         { "name", "givenName", """{"name":"givenName","type":"string","multiValued":false,"required":false,"caseExact":false,"mutability":"readWrite","returned":"default","uniqueness":"none"}""" },
         { "profileUrl", null, """{"name":"profileUrl","type":"reference","referenceTypes":["external"],"multiValued":false,"required":false,"caseExact":false,"mutability":"readWrite","returned":"default","uniqueness":"none"}""" },
-        { "active", null, """{"name":"active","type":"boolean","multiValued":false,"required":false,"caseExact":false,"mutability":"readWrite","returned":"default","uniqueness":"none"}""" },
+        { "active", null, """{"name":"active","type":"boolean","multiValued":false,"required":false,"mutability":"readWrite","returned":"default"}""" },
         { "password", null, """{"name":"password","type":"string","multiValued":false,"required":false,"caseExact":false,"mutability":"writeOnly","returned":"never","uniqueness":"none"}""" },
         { "emails", "type", """{"name":"type","type":"string","multiValued":false,"required":false,"caseExact":false,"canonicalValues":["work","home","other"],"mutability":"readWrite","returned":"default","uniqueness":"none"}""" },
-        { "emails", "primary", """{"name":"primary","type":"boolean","multiValued":false,"required":false,"caseExact":false,"mutability":"readWrite","returned":"default","uniqueness":"none"}""" },
+        { "emails", "primary", """{"name":"primary","type":"boolean","multiValued":false,"required":false,"mutability":"readWrite","returned":"default"}""" },
         { "phoneNumbers", "type", """{"name":"type","type":"string","multiValued":false,"required":false,"caseExact":false,"canonicalValues":["work","home","mobile","fax","pager","other"],"mutability":"readWrite","returned":"default","uniqueness":"none"}""" },
         { "photos", "value", """{"name":"value","type":"reference","referenceTypes":["external"],"multiValued":false,"required":false,"caseExact":false,"mutability":"readWrite","returned":"default","uniqueness":"none"}""" },
         { "groups", "$ref", """{"name":"$ref","type":"reference","referenceTypes":["User","Group"],"multiValued":false,"required":false,"caseExact":false,"mutability":"readOnly","returned":"default","uniqueness":"none"}""" },
         { "groups", "type", """{"name":"type","type":"string","multiValued":false,"required":false,"caseExact":false,"canonicalValues":["direct","indirect"],"mutability":"readOnly","returned":"default","uniqueness":"none"}""" },
+        { "ims", "type", """{"name":"type","type":"string","multiValued":false,"required":false,"caseExact":false,"canonicalValues":["aim","gtalk","icq","xmpp","msn","skype","qq","yahoo"],"mutability":"readWrite","returned":"default","uniqueness":"none"}""" },
+        { "groups", "value", """{"name":"value","type":"string","multiValued":false,"required":false,"caseExact":false,"mutability":"readOnly","returned":"default","uniqueness":"none"}""" },
         { "x509Certificates", "value", """{"name":"value","type":"binary","multiValued":false,"required":false,"caseExact":false,"mutability":"readWrite","returned":"default","uniqueness":"none"}""" },
     };
 
@@ -33,6 +35,21 @@ public sealed class ScimDiscoveryJsonTests
 
         var top = schema["attributes"]!.AsArray().Single(a => (string?)a!["name"] == attribute)!.AsObject();
         var actual = (sub is null ? top : top["subAttributes"]!.AsArray().Single(a => (string?)a!["name"] == sub)!.AsObject()).DeepClone().AsObject();
+        actual.Remove("description");
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), actual.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("value", """{"name":"value","type":"string","multiValued":false,"required":false,"caseExact":false,"mutability":"immutable","returned":"default","uniqueness":"none"}""")]
+    [InlineData("$ref", """{"name":"$ref","type":"reference","referenceTypes":["User","Group"],"multiValued":false,"required":false,"caseExact":false,"mutability":"immutable","returned":"default","uniqueness":"none"}""")]
+    [InlineData("type", """{"name":"type","type":"string","multiValued":false,"required":false,"caseExact":false,"canonicalValues":["User","Group"],"mutability":"immutable","returned":"default","uniqueness":"none"}""")]
+    public void ToSchemaRepresentation_GroupMembersSubAttribute_MatchesRfc7643(string sub, string expected)
+    {
+        var schema = ScimDiscoveryJson.ToSchemaRepresentation(ScimCoreSchemas.Group);
+
+        var members = schema["attributes"]!.AsArray().Single(a => (string?)a!["name"] == "members")!;
+        var actual = members["subAttributes"]!.AsArray().Single(a => (string?)a!["name"] == sub)!.DeepClone().AsObject();
         actual.Remove("description");
 
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), actual.ToJsonString());

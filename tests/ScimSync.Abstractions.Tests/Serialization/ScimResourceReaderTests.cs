@@ -82,6 +82,18 @@ public sealed class ScimResourceReaderTests
     }
 
     [Fact]
+    public void Read_GroupWithMixedCaseMembers_ComesOutCanonical()
+    {
+        var reader = new ScimResourceReader(new ScimSchemaRegistry().Group);
+        var json = """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:group"],"DISPLAYNAME":"Tour Guides","Members":[{"VALUE":"1","$REF":"../Users/1","Type":"User"}]}""";
+
+        var resource = reader.Read(Bytes(json), ScimReadMode.Create);
+
+        var expected = JsonNode.Parse("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Tour Guides","members":[{"value":"1","$ref":"../Users/1","type":"User"}]}""");
+        Assert.True(JsonNode.DeepEquals(expected, resource), resource.ToJsonString());
+    }
+
+    [Fact]
     public void Read_UnknownAttributesInRegisteredExtension_SurviveRoundTrip()
     {
         var registry = new ScimSchemaRegistry();
