@@ -323,7 +323,7 @@ public sealed class SqliteUserStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task ListAsync_SortByUnindexedAttributeDescending_SortsInMemoryWithMissingLast()
+    public async Task ListAsync_SortByUnindexedAttributeDescending_SortsInMemoryWithMissingFirst()
     {
         await _db.Users.CreateAsync(SqliteStoreFixture.User("a", title: "b-title"), default);
         await _db.Users.CreateAsync(SqliteStoreFixture.User("b"), default);
@@ -331,7 +331,21 @@ public sealed class SqliteUserStoreTests : IDisposable
 
         var result = await _db.Users.ListAsync(new ListQuery { SortBy = new AttributePath(null, "title"), SortOrder = SortOrder.Descending }, default);
 
-        Assert.Equal(["c", "a", "b"], result.Value!.Resources.Select(r => r.Resource["userName"]!.GetValue<string>()));
+        Assert.Equal(["b", "c", "a"], result.Value!.Resources.Select(r => r.Resource["userName"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData(SortOrder.Ascending, new[] { "b", "c", "a" })]
+    [InlineData(SortOrder.Descending, new[] { "a", "c", "b" })]
+    public async Task ListAsync_SortByExternalId_PlacesMissingValuesPerRfc(SortOrder order, string[] expected)
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("a"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("b", "1"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("c", "2"), default);
+
+        var result = await _db.Users.ListAsync(new ListQuery { SortBy = new AttributePath(null, "externalId"), SortOrder = order }, default);
+
+        Assert.Equal(expected, result.Value!.Resources.Select(r => r.Resource["userName"]!.GetValue<string>()));
     }
 
     internal static ComparisonNode Eq(string attribute, string value) =>

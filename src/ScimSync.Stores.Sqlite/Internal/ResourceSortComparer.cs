@@ -9,7 +9,8 @@ namespace ScimSync.Stores.Sqlite.Internal;
 
 /// <summary>
 /// Orders resources by one attribute for sorts SQL cannot do (RFC 7644 §3.4.2.3): strings by the attribute's
-/// case-exactness, multi-valued attributes by their primary (else first) value, missing values last in both orders.
+/// case-exactness, multi-valued attributes by their primary (else first) value; resources without a value come last
+/// when ascending and first when descending.
 /// </summary>
 internal sealed class ResourceSortComparer : IComparer<JsonObject>
 {
@@ -33,13 +34,10 @@ internal sealed class ResourceSortComparer : IComparer<JsonObject>
     {
         var a = x is null ? null : ValueOf(x);
         var b = y is null ? null : ValueOf(y);
-        if (a is null || b is null)
-        {
-            // Missing values go last whatever the direction.
-            return a is null ? (b is null ? 0 : 1) : -1;
-        }
-
-        var result = CompareValues(a, b);
+        // A missing value orders after every value, so it is last ascending and first descending.
+        var result = a is null || b is null
+            ? (a is null ? (b is null ? 0 : 1) : -1)
+            : CompareValues(a, b);
         return _descending ? -result : result;
     }
 

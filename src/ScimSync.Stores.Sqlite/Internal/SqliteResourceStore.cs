@@ -509,10 +509,11 @@ internal class SqliteResourceStore : IResourceStore
         var page = new List<StoredResource>();
         if (count > 0 && startIndex <= total)
         {
-            var direction = query.SortOrder == SortOrder.Descending ? "DESC" : "ASC";
+            // RFC 7644 §3.4.2.3: resources without a value are last ascending and first descending.
+            var direction = query.SortOrder == SortOrder.Descending ? "DESC NULLS FIRST" : "ASC NULLS LAST";
             using var command = connection.CreateCommand();
             command.CommandText =
-                $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY {sortColumn} {direction} NULLS LAST, t.rowid LIMIT $limit OFFSET $offset;";
+                $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY {sortColumn} {direction}, t.rowid LIMIT $limit OFFSET $offset;";
             command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
             command.Parameters.AddWithValue("$limit", count);
             command.Parameters.AddWithValue("$offset", startIndex - 1);
