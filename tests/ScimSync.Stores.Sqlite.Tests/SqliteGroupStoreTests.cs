@@ -148,6 +148,23 @@ public sealed class SqliteGroupStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ListAsync_UnindexedMembersFilter_IsEvaluatedWithMembers()
+    {
+        var a = await CreateUserAsync("a");
+        await _db.Groups.CreateAsync(SqliteStoreFixture.Group("With", a), default);
+        await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Without"), default);
+
+        var filter = new ValuePathNode(
+            new AttributePath(null, "members"),
+            new ComparisonNode(new AttributePath(null, "type"), ComparisonOperator.Equal, FilterValue.FromString("User")));
+        var result = (await _db.Groups.ListAsync(new ListQuery { Filter = filter, IncludeMembers = false }, default)).Value!;
+
+        var group = Assert.Single(result.Resources);
+        Assert.Equal("With", group.Resource["displayName"]!.GetValue<string>());
+        Assert.Null(group.Resource["members"]);
+    }
+
+    [Fact]
     public async Task ListAsync_DisplayNameEq_IsCaseInsensitive()
     {
         await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Sales Team"), default);

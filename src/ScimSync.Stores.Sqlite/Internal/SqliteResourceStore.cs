@@ -566,9 +566,10 @@ internal class SqliteResourceStore : IResourceStore
                 }
             }
 
+            var filterNeedsMembers = Table.HasMembers && query.Filter is not null && MentionsMembers(query.Filter);
             foreach (var row in rows)
             {
-                if (Table.HasMembers && (query.IncludeMembers || query.Filter is not null))
+                if (Table.HasMembers && (query.IncludeMembers || filterNeedsMembers))
                 {
                     row.Resource["members"] = MembersToJson(await ReadMembersAsync(connection, null, row.Id, cancellationToken).ConfigureAwait(false));
                 }
@@ -595,6 +596,19 @@ internal class SqliteResourceStore : IResourceStore
         var page = count == 0 ? [] : matches.Skip(startIndex - 1).Take(count).Select(m => m.Resource).ToList();
         return StoreResult.Success(new ListResult(page, matches.Count));
     }
+
+    private static bool MentionsMembers(FilterNode filter) => filter switch
+    {
+        LogicalNode logical => MentionsMembers(logical.Left) || MentionsMembers(logical.Right),
+        NotNode not => MentionsMembers(not.Operand),
+        ComparisonNode comparison => IsMembers(comparison.Path),
+        PresentNode present => IsMembers(present.Path),
+        ValuePathNode valuePath => IsMembers(valuePath.Path),
+        _ => true,
+    };
+
+    private static bool IsMembers(Patching.AttributePath path) =>
+        string.Equals(path.AttributeName, "members", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The resource as a filter sees it: with <c>id</c> and <c>meta</c>.</summary>
     private JsonObject ToView(StoredResource resource)
