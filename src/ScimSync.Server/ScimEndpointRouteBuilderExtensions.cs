@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ScimSync.Errors;
 using ScimSync.Server.Endpoints;
 using ScimSync.Server.Internal;
+using ScimSync.Stores;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -19,7 +20,7 @@ public static class ScimEndpointRouteBuilderExtensions
     /// <param name="endpoints">The route builder (usually the <c>WebApplication</c>).</param>
     /// <param name="prefix">The SCIM base path, for example <c>/scim/v2</c>.</param>
     /// <returns>The route group, to chain <c>RequireAuthorization</c>, rate limiting and the like.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddScimProvisioning</c> was not called.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddScimProvisioning</c> was not called, or no store was added.</exception>
     /// <remarks>RFC 7644 §3.2.</remarks>
     public static RouteGroupBuilder MapScim(this IEndpointRouteBuilder endpoints, string prefix = "/scim/v2")
     {
@@ -29,6 +30,14 @@ public static class ScimEndpointRouteBuilderExtensions
         {
             throw new InvalidOperationException(
                 "The SCIM services are not registered: call 'builder.Services.AddScimProvisioning(...)' before 'MapScim'.");
+        }
+
+        var isService = endpoints.ServiceProvider.GetRequiredService<IServiceProviderIsService>();
+        if (!isService.IsService(typeof(IUserStore)) || !isService.IsService(typeof(IGroupStore)))
+        {
+            throw new InvalidOperationException(
+                "No SCIM user or group store is registered: add one in 'AddScimProvisioning(scim => scim.AddSqliteStore())' " +
+                "(package ScimSync.Stores.Sqlite) or with 'AddUserStore<T>()' and 'AddGroupStore<T>()'.");
         }
 
         var route = new ScimRoute(prefix);

@@ -31,7 +31,8 @@ public sealed class ScimServerStartupTests
         builder.Logging.ClearProviders();
         builder.Services.AddScimProvisioning(scim => scim
             .AddBearerToken("tiny-tok")
-            .Configure(o => o.MaxResults = 0));
+            .Configure(o => o.MaxResults = 0)
+            .AddSqliteStore(o => o.DatabasePath = UnusedDatabasePath()));
         await using var app = builder.Build();
         app.MapScim();
 
@@ -48,7 +49,7 @@ public sealed class ScimServerStartupTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Services.AddScimProvisioning();
+        builder.Services.AddScimProvisioning(scim => scim.AddSqliteStore(o => o.DatabasePath = UnusedDatabasePath()));
         await using var app = builder.Build();
         app.MapScim();
 
@@ -56,6 +57,22 @@ public sealed class ScimServerStartupTests
 
         Assert.Contains(error.Failures, f => f.Contains("BearerTokens is empty", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void MapScim_WithoutStore_ThrowsNamingHowToAddOne()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddScimProvisioning(scim => scim.AddBearerToken("0123456789abcdef0123"));
+        using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapScim());
+
+        Assert.Contains("AddSqliteStore", error.Message, StringComparison.Ordinal);
+    }
+
+    // The store opens its file lazily; these hosts never get that far.
+    private static string UnusedDatabasePath() => Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "never.db");
 
     [Fact]
     public void AddScimProvisioning_Builder_ExposesServicesAndReturnsCollection()
