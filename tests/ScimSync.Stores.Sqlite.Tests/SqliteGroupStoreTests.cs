@@ -39,6 +39,24 @@ public sealed class SqliteGroupStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task GetUser_MemberOfGroups_ListsThemInGroupsAndNeverStoresThem()
+    {
+        var user = await CreateUserAsync("bjensen");
+        var group = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Admins", user), default)).Value!;
+
+        var read = (await _db.Users.GetAsync(user, true, default)).Value!;
+        var listed = (await _db.Users.ListAsync(new ListQuery { Filter = SqliteUserStoreTests.Eq("userName", "bjensen") }, default)).Value!;
+        var replaced = (await _db.Users.ReplaceAsync(user, read.Resource, null, default)).Value!;
+
+        var entry = Assert.Single(read.Resource["groups"]!.AsArray())!;
+        Assert.Equal(group.Id, entry["value"]!.GetValue<string>());
+        Assert.Equal("Admins", entry["display"]!.GetValue<string>());
+        Assert.Single(listed.Resources.Single().Resource["groups"]!.AsArray());
+        Assert.Single(replaced.Resource["groups"]!.AsArray());
+        Assert.Null(ReadUserJsonColumn(user)["groups"]);
+    }
+
+    [Fact]
     public async Task GetAsync_WithoutMembers_DoesNotLoadMembers()
     {
         var user = await CreateUserAsync("bjensen");
@@ -196,6 +214,16 @@ public sealed class SqliteGroupStoreTests : IDisposable
         command.CommandText = sql;
         command.Parameters.AddWithValue("$id", id);
         return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private System.Text.Json.Nodes.JsonObject ReadUserJsonColumn(string id)
+    {
+        using var connection = new SqliteConnection($"Data Source={_db.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json FROM users WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return System.Text.Json.Nodes.JsonNode.Parse((string)command.ExecuteScalar()!)!.AsObject();
     }
 
     private System.Text.Json.Nodes.JsonObject ReadJsonColumn(string id)

@@ -46,6 +46,17 @@ internal static class ScimResourceWriter
             }
         }
 
+        if (!handler.IsGroup && wire["groups"] is JsonArray groups)
+        {
+            foreach (var group in groups.OfType<JsonObject>())
+            {
+                if (group["value"] is JsonValue value && value.TryGetValue<string>(out var id) && group["$ref"] is null)
+                {
+                    group["$ref"] = baseUrl + "/Groups/" + Uri.EscapeDataString(id);
+                }
+            }
+        }
+
         wire["meta"] = new JsonObject
         {
             ["resourceType"] = handler.Type.Name,

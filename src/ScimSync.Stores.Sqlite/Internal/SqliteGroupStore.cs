@@ -1,12 +1,50 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using ScimSync.Schema;
 
 namespace ScimSync.Stores.Sqlite.Internal;
 
-/// <summary>The SQLite <c>User</c> store.</summary>
+/// <summary>
+/// The SQLite <c>User</c> store. A user's read-only <c>groups</c> (RFC 7643 §4.1.2) is derived from the membership
+/// table on every read, never stored.
+/// </summary>
 internal sealed class SqliteUserStore(SqliteDatabase database, ScimResourceTypeDefinition resourceType, ResourceFilterMatcher matcher, TimeProvider timeProvider, int maxScannedResources)
-    : SqliteResourceStore(database, SqliteTable.Users, resourceType, matcher, timeProvider, maxScannedResources), IUserStore;
+    : SqliteResourceStore(database, SqliteTable.Users, resourceType, matcher, timeProvider, maxScannedResources), IUserStore
+{
+    protected override async Task AttachComputedAsync(SqliteConnection connection, SqliteTransaction? transaction, StoredResource resource, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            """
+            SELECT g.id, json_extract(g.json, '$.displayName') FROM group_members m JOIN groups g ON g.id = m.group_id
+            WHERE m.member_id = $id ORDER BY m.rowid;
+            """;
+        command.Parameters.AddWithValue("$id", resource.Id);
+        var groups = new JsonArray();
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var group = new JsonObject { ["value"] = reader.GetString(0) };
+                if (!reader.IsDBNull(1))
+                {
+                    group["display"] = reader.GetString(1);
+                }
+
+                group["type"] = "direct";
+                groups.Add(group);
+            }
+        }
+
+        if (groups.Count > 0)
+        {
+            resource.Resource["groups"] = groups;
+        }
+    }
+}
 
 /// <summary>The SQLite <c>Group</c> store, whose members live one per row in <c>group_members</c>.</summary>
 internal sealed class SqliteGroupStore(SqliteDatabase database, ScimResourceTypeDefinition resourceType, ResourceFilterMatcher matcher, TimeProvider timeProvider, int maxScannedResources)

@@ -224,6 +224,10 @@ internal class SqliteResourceStore : IResourceStore
         }
     }
 
+    /// <summary>Adds attributes the store derives rather than keeps (a user's <c>groups</c>).</summary>
+    protected virtual Task AttachComputedAsync(SqliteConnection connection, SqliteTransaction? transaction, StoredResource resource, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
     protected static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     protected static DateTimeOffset ParseTime(string text) =>
@@ -270,6 +274,7 @@ internal class SqliteResourceStore : IResourceStore
             resource = ReadRow(reader);
         }
 
+        await AttachComputedAsync(connection, transaction, resource, cancellationToken).ConfigureAwait(false);
         if (includeMembers && Table.HasMembers)
         {
             resource.Resource["members"] = MembersToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false));
@@ -389,7 +394,8 @@ internal class SqliteResourceStore : IResourceStore
         foreach (var property in resource)
         {
             if (string.Equals(property.Key, "id", StringComparison.OrdinalIgnoreCase) ||
-                string.Equals(property.Key, "meta", StringComparison.OrdinalIgnoreCase))
+                string.Equals(property.Key, "meta", StringComparison.OrdinalIgnoreCase) ||
+                (!Table.HasMembers && string.Equals(property.Key, "groups", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -524,6 +530,11 @@ internal class SqliteResourceStore : IResourceStore
             }
         }
 
+        foreach (var resource in page)
+        {
+            await AttachComputedAsync(connection, null, resource, cancellationToken).ConfigureAwait(false);
+        }
+
         if (query.IncludeMembers && Table.HasMembers)
         {
             foreach (var resource in page)
@@ -569,6 +580,7 @@ internal class SqliteResourceStore : IResourceStore
             var filterNeedsMembers = Table.HasMembers && query.Filter is not null && MentionsMembers(query.Filter);
             foreach (var row in rows)
             {
+                await AttachComputedAsync(connection, null, row, cancellationToken).ConfigureAwait(false);
                 if (Table.HasMembers && (query.IncludeMembers || filterNeedsMembers))
                 {
                     row.Resource["members"] = MembersToJson(await ReadMembersAsync(connection, null, row.Id, cancellationToken).ConfigureAwait(false));

@@ -98,4 +98,18 @@ public sealed class GetResourceEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("400", (await ScimTestHost.BodyAsync(response))["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task GetUser_MemberOfGroup_ReturnsReadOnlyGroupsWithRef()
+    {
+        var userId = (await _host.CreateUserAsync("m"))["id"]!.GetValue<string>();
+        var groupId = (await _host.CreateGroupAsync("Admins", userId))["id"]!.GetValue<string>();
+
+        var body = await ScimTestHost.BodyAsync(await _host.Client.GetAsync($"Users/{userId}"));
+
+        var group = Assert.Single(body["groups"]!.AsArray())!;
+        Assert.Equal(groupId, group["value"]!.GetValue<string>());
+        Assert.Equal("Admins", group["display"]!.GetValue<string>());
+        Assert.Equal($"{ScimTestHost.BaseUrl}/Groups/{groupId}", group["$ref"]!.GetValue<string>());
+    }
 }
