@@ -16,10 +16,12 @@ internal sealed class ServiceProviderConfigEndpoint
         var services = context.RequestServices.GetRequiredService<ScimServerServices>();
         var options = services.Options.CurrentValue;
         var baseUrl = route.BaseUrl(context.Request);
-        return ScimResults.Json(StatusCodes.Status200OK, writer => Write(writer, options, baseUrl));
+        var sort = services.Users.GetStore(context.RequestServices).Capabilities.SupportsSorting &&
+                   services.Groups.GetStore(context.RequestServices).Capabilities.SupportsSorting;
+        return ScimResults.Json(StatusCodes.Status200OK, writer => Write(writer, options, sort, baseUrl));
     }
 
-    private static void Write(Utf8JsonWriter writer, ScimServerOptions options, string baseUrl)
+    private static void Write(Utf8JsonWriter writer, ScimServerOptions options, bool sort, string baseUrl)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("schemas");
@@ -36,7 +38,7 @@ internal sealed class ServiceProviderConfigEndpoint
         writer.WriteNumber("maxResults", options.MaxResults);
         writer.WriteEndObject();
         Supported(writer, "changePassword", false);
-        Supported(writer, "sort", true);
+        Supported(writer, "sort", sort);
         Supported(writer, "etag", true);
         writer.WriteStartArray("authenticationSchemes");
         if (options.RequireBearerToken)

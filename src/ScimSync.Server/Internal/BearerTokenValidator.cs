@@ -14,13 +14,11 @@ namespace ScimSync.Server.Internal;
 internal sealed class BearerTokenValidator
 {
     private readonly IOptionsMonitor<ScimServerOptions> _options;
-    private byte[][]? _hashes;
-    private IList<string>? _hashedFrom;
+    private volatile HashedTokens? _cache;
 
     public BearerTokenValidator(IOptionsMonitor<ScimServerOptions> options)
     {
         _options = options;
-        _options.OnChange(_ => _hashes = null);
     }
 
     public bool IsValid(ReadOnlySpan<char> presented)
@@ -40,15 +38,18 @@ internal sealed class BearerTokenValidator
 
     private byte[][] GetHashes()
     {
+        // Options reloads produce a new options object, so the token list's identity says when to re-hash; the list
+        // and its hashes are cached as one object so a concurrent reload can never pair them wrongly.
         var tokens = _options.CurrentValue.BearerTokens;
-        var hashes = _hashes;
-        if (hashes is null || !ReferenceEquals(tokens, _hashedFrom))
+        var cache = _cache;
+        if (cache is null || !ReferenceEquals(cache.Tokens, tokens))
         {
-            hashes = [.. tokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t)))];
-            _hashes = hashes;
-            _hashedFrom = tokens;
+            cache = new HashedTokens(tokens, [.. tokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t)))]);
+            _cache = cache;
         }
 
-        return hashes;
+        return cache.Hashes;
     }
+
+    private sealed record HashedTokens(IList<string> Tokens, byte[][] Hashes);
 }
