@@ -24,8 +24,7 @@ internal sealed class PatchResourceEndpoint
         var services = context.RequestServices.GetRequiredService<ScimServerServices>();
         var options = services.Options.CurrentValue;
         var body = await ScimRequest.ReadBodyAsync(context, options.MaxRequestBodySize).ConfigureAwait(false);
-        var patchOptions = new ScimPatchOptions { Compatibility = options.Compatibility };
-        if (!ScimPatch.TryParse(body, out var request, out var error, patchOptions))
+        if (!ScimPatch.TryParse(body, out var request, out var error, handler.PatchOptions))
         {
             throw new ScimException(error);
         }
@@ -37,11 +36,11 @@ internal sealed class PatchResourceEndpoint
         var baseUrl = route.BaseUrl(context.Request);
 
         if (handler.IsGroup && store is IGroupStore groups &&
-            ScimPatch.TryGetMembershipChange(request, out var change, options.Compatibility) && !change.ReplacesAll)
+            ScimPatch.TryGetMembershipChange(request, out var change, handler.PatchOptions.Compatibility) && !change.ReplacesAll)
         {
             var changed = await groups.ModifyMembersAsync(
                 id,
-                [.. change.Added.Select(m => new GroupMember(m))],
+                MembersToAdd(request, change),
                 change.Removed,
                 expected,
                 context.RequestAborted).ConfigureAwait(false);
@@ -63,7 +62,45 @@ internal sealed class PatchResourceEndpoint
                 : throw new ScimException(reread.ToError());
         }
 
-        var engine = new ScimPatchEngine(handler.Type, patchOptions);
+        return await ApplyWithEngineAsync(context, handler, store, handler.PatchEngine, request, id, expected, attributes, excluded, baseUrl, options, services).ConfigureAwait(false);
+    }
+
+    /// <summary>The ids to add, with the <c>display</c> the request gave for them (Okta sends it).</summary>
+    private static List<GroupMember> MembersToAdd(PatchRequest request, MembershipChange change)
+    {
+        var displays = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var operation in request.Operations)
+        {
+            if (operation.Type == PatchOperationType.Add && operation.Value is JsonArray values)
+            {
+                foreach (var value in values.OfType<JsonObject>())
+                {
+                    if (value["value"] is JsonValue id && id.TryGetValue<string>(out var memberId) &&
+                        value["display"] is JsonValue display && display.TryGetValue<string>(out var text))
+                    {
+                        displays[memberId] = text;
+                    }
+                }
+            }
+        }
+
+        return [.. change.Added.Select(id => new GroupMember(id, null, displays.GetValueOrDefault(id)))];
+    }
+
+    private static async Task<IResult> ApplyWithEngineAsync(
+        HttpContext context,
+        ScimResourceHandler handler,
+        IResourceStore store,
+        ScimPatchEngine engine,
+        PatchRequest request,
+        string id,
+        string? expected,
+        IReadOnlyList<AttributePath>? attributes,
+        IReadOnlyList<AttributePath>? excluded,
+        string baseUrl,
+        ScimServerOptions options,
+        ScimServerServices services)
+    {
         for (var attempt = 0; ; attempt++)
         {
             var current = await store.GetAsync(id, includeMembers: true, context.RequestAborted).ConfigureAwait(false);

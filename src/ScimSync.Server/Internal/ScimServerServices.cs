@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScimSync.Filtering;
+using ScimSync.Patching;
 using ScimSync.Schema;
 using ScimSync.Serialization;
 using ScimSync.Stores;
@@ -15,10 +16,12 @@ internal sealed class ScimResourceHandler
 {
     private readonly Func<IServiceProvider, IResourceStore> _store;
 
-    public ScimResourceHandler(ScimResourceTypeDefinition type, ScimReaderOptions readerOptions, Func<IServiceProvider, IResourceStore> store, bool isGroup)
+    public ScimResourceHandler(ScimResourceTypeDefinition type, ScimCompatibility compatibility, Func<IServiceProvider, IResourceStore> store, bool isGroup)
     {
         Type = type;
-        Reader = new ScimResourceReader(type, readerOptions);
+        Reader = new ScimResourceReader(type, new ScimReaderOptions { Compatibility = compatibility });
+        PatchOptions = new ScimPatchOptions { Compatibility = compatibility };
+        PatchEngine = new ScimPatchEngine(type, PatchOptions);
         Evaluator = new ScimFilterEvaluator(type);
         _store = store;
         IsGroup = isGroup;
@@ -30,12 +33,19 @@ internal sealed class ScimResourceHandler
 
     public ScimFilterEvaluator Evaluator { get; }
 
+    public ScimPatchOptions PatchOptions { get; }
+
+    public ScimPatchEngine PatchEngine { get; }
+
     public bool IsGroup { get; }
 
     public IResourceStore GetStore(IServiceProvider services) => _store(services);
 }
 
-/// <summary>Shared services of the endpoints, built once from the registry and the options in force.</summary>
+/// <summary>
+/// Shared services of the endpoints, built once from the registry and the options in force at the first request
+/// (a later change of <see cref="ScimServerOptions.Compatibility"/> needs a restart).
+/// </summary>
 internal sealed class ScimServerServices
 {
     private readonly Lazy<(ScimResourceHandler Users, ScimResourceHandler Groups)> _handlers;
@@ -50,10 +60,10 @@ internal sealed class ScimServerServices
         // Built on first use, after the host registered its extensions on the registry.
         _handlers = new(() =>
         {
-            var readerOptions = new ScimReaderOptions { Compatibility = Options.CurrentValue.Compatibility };
+            var compatibility = Options.CurrentValue.Compatibility;
             return (
-                new ScimResourceHandler(registry.User, readerOptions, sp => sp.GetRequiredService<IUserStore>(), isGroup: false),
-                new ScimResourceHandler(registry.Group, readerOptions, sp => sp.GetRequiredService<IGroupStore>(), isGroup: true));
+                new ScimResourceHandler(registry.User, compatibility, sp => sp.GetRequiredService<IUserStore>(), isGroup: false),
+                new ScimResourceHandler(registry.Group, compatibility, sp => sp.GetRequiredService<IGroupStore>(), isGroup: true));
         });
     }
 

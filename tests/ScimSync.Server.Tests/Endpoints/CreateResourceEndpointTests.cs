@@ -115,4 +115,16 @@ public sealed class CreateResourceEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalidValue", (await ScimTestHost.BodyAsync(response))["scimType"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task PostUser_BodyOverLimit_Returns413ScimError()
+    {
+        await using var host = await ScimTestHost.StartAsync(o => o.MaxRequestBodySize = 1024);
+        var padding = new string('x', 2048);
+
+        var response = await host.PostAsync("Users", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"big","title":"{{padding}}"}""");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("413", (await ScimTestHost.BodyAsync(response))["status"]!.GetValue<string>());
+    }
 }
