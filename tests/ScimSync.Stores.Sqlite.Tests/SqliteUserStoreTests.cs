@@ -65,6 +65,19 @@ public sealed class SqliteUserStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_ConcurrentSameUserName_ExactlyOneSucceeds()
+    {
+        var attempts = Enumerable.Range(0, 8).Select(i =>
+            Task.Run(async () => await _db.Users.CreateAsync(SqliteStoreFixture.User(i % 2 == 0 ? "race" : "RACE"), default)));
+
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Single(results, r => r.IsSuccess);
+        Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(StoreResultStatus.Conflict, r.Status));
+        Assert.Equal(1, (await _db.Users.ListAsync(new ListQuery(), default)).Value!.TotalResults);
+    }
+
+    [Fact]
     public async Task CreateAsync_NonAsciiUserNameDiffersOnlyInCase_ReturnsConflict()
     {
         await _db.Users.CreateAsync(SqliteStoreFixture.User("Ärger"), default);
