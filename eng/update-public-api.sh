@@ -10,6 +10,13 @@ if [ ${#projects[@]} -eq 0 ]; then
 fi
 for p in "${projects[@]}"; do
   dir=$(dirname "$p")
+  # Sorted and without duplicates (a union merge of two branches' additions can repeat lines: RS0025).
+  python3 - "$dir/PublicAPI.Unshipped.txt" <<'PY'
+import sys
+path = sys.argv[1]
+lines = [l for l in open(path).read().splitlines() if l and l != '#nullable enable']
+open(path, 'w').write('#nullable enable\n' + ''.join(l + '\n' for l in sorted(set(lines))))
+PY
   for pass in 1 2 3; do
     log=$(dotnet build "$p" --no-incremental -v q -clp:NoSummary 2>&1 || true)
     added=$(grep -oP "error RS0016: Symbol '\K.*?(?=' is not part of the declared public API)" <<<"$log" | sort -u || true)

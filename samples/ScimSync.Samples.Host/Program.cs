@@ -1,0 +1,26 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+// A SCIM 2.0 server for Microsoft Entra ID, Okta and other provisioning clients, on an embedded SQLite file.
+//   dotnet run --project samples/ScimSync.Samples.Host [--urls http://0.0.0.0:5000]
+// Configuration: ScimSync:Token (env ScimSync__Token) and ScimSync:DataDirectory (default ./.data).
+using ScimSync.Samples.Host;
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5000");
+}
+
+var dataDirectory = Path.GetFullPath(builder.Configuration["ScimSync:DataDirectory"] ?? ".data");
+var token = builder.Configuration["ScimSync:Token"] is { Length: > 0 } configured
+    ? configured
+    : SampleToken.LoadOrCreate(dataDirectory);
+
+builder.Services.AddScimProvisioning(scim => scim
+    .AddBearerToken(token)
+    .AddSqliteStore(o => o.DatabasePath = Path.Combine(dataDirectory, "scimsync.db")));
+
+var app = builder.Build();
+app.MapScim("/scim/v2");
+app.Lifetime.ApplicationStarted.Register(() => SampleToken.PrintConnectionInfo(app, "/scim/v2", token));
+app.Run();

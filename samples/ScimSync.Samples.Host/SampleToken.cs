@@ -1,0 +1,52 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace ScimSync.Samples.Host;
+
+/// <summary>The sample's bearer token: generated once, kept next to the database, readable by its owner only.</summary>
+internal static class SampleToken
+{
+    private const string FileName = "scim-token";
+
+    /// <summary>Reads the persisted token, or creates one (32 random bytes, base64url) on first run.</summary>
+    public static string LoadOrCreate(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, FileName);
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing)
+        {
+            return existing;
+        }
+
+        var token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Created owner-only, so the secret is never readable by others, not even briefly.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
+        {
+            writer.Write(token);
+        }
+
+        return token;
+    }
+
+    /// <summary>Prints what an identity provider's provisioning page asks for.</summary>
+    public static void PrintConnectionInfo(WebApplication app, string prefix, string token)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            Console.WriteLine($"SCIM Base URL: {address.TrimEnd('/')}{prefix}");
+        }
+
+        Console.WriteLine($"Secret Token:  {token}");
+        Console.Out.Flush();
+    }
+}

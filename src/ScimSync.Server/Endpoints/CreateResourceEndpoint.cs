@@ -1,0 +1,39 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using ScimSync.Errors;
+using ScimSync.Serialization;
+using ScimSync.Server.Internal;
+
+namespace ScimSync.Server.Endpoints;
+
+/// <summary><c>POST /Users</c>, <c>POST /Groups</c>: 201 with <c>Location</c> and <c>ETag</c> (RFC 7644 §3.3).</summary>
+internal sealed class CreateResourceEndpoint
+{
+    public static async Task<IResult> HandleAsync(HttpContext context, ScimRoute route, ScimResourceHandler handler)
+    {
+        ScimRequest.RequireJsonContent(context.Request);
+        var services = context.RequestServices.GetRequiredService<ScimServerServices>();
+        var body = await ScimRequest.ReadBodyAsync(context, services.Options.CurrentValue.MaxRequestBodySize).ConfigureAwait(false);
+        if (!handler.Reader.TryRead(body, ScimReadMode.Create, out var resource, out var error))
+        {
+            throw new ScimException(error!);
+        }
+
+        var result = await handler.GetStore(context.RequestServices).CreateAsync(resource!, context.RequestAborted).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            throw new ScimException(result.ToError());
+        }
+
+        return ScimResourceWriter.Respond(
+            StatusCodes.Status201Created,
+            result.Value!,
+            handler,
+            route.BaseUrl(context.Request),
+            ScimRequest.ParseAttributeList(context.Request.Query["attributes"]),
+            ScimRequest.ParseAttributeList(context.Request.Query["excludedAttributes"]),
+            withLocation: true);
+    }
+}

@@ -1,0 +1,69 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using ScimSync.Schema;
+using ScimSync.Server.Internal;
+
+namespace ScimSync.Server.Endpoints;
+
+/// <summary><c>GET /ServiceProviderConfig</c>: what this server supports, from the options in force (RFC 7643 §5).</summary>
+internal sealed class ServiceProviderConfigEndpoint
+{
+    public static IResult Handle(HttpContext context, ScimRoute route)
+    {
+        var services = context.RequestServices.GetRequiredService<ScimServerServices>();
+        var options = services.Options.CurrentValue;
+        var baseUrl = route.BaseUrl(context.Request);
+        var sort = services.Users.GetStore(context.RequestServices).Capabilities.SupportsSorting &&
+                   services.Groups.GetStore(context.RequestServices).Capabilities.SupportsSorting;
+        return ScimResults.Json(StatusCodes.Status200OK, writer => Write(writer, options, sort, baseUrl));
+    }
+
+    private static void Write(Utf8JsonWriter writer, ScimServerOptions options, bool sort, string baseUrl)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("schemas");
+        writer.WriteStringValue(ScimSchemas.ServiceProviderConfig);
+        writer.WriteEndArray();
+        Supported(writer, "patch", true);
+        writer.WriteStartObject("bulk");
+        writer.WriteBoolean("supported", false);
+        writer.WriteNumber("maxOperations", 0);
+        writer.WriteNumber("maxPayloadSize", 0);
+        writer.WriteEndObject();
+        writer.WriteStartObject("filter");
+        writer.WriteBoolean("supported", true);
+        writer.WriteNumber("maxResults", options.MaxResults);
+        writer.WriteEndObject();
+        Supported(writer, "changePassword", false);
+        Supported(writer, "sort", sort);
+        Supported(writer, "etag", true);
+        writer.WriteStartArray("authenticationSchemes");
+        if (options.RequireBearerToken)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "oauthbearertoken");
+            writer.WriteString("name", "Bearer Token");
+            writer.WriteString("description", "Authentication with a shared secret bearer token (RFC 6750 header).");
+            writer.WriteString("specUri", "https://www.rfc-editor.org/rfc/rfc6750");
+            writer.WriteBoolean("primary", true);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartObject("meta");
+        writer.WriteString("resourceType", "ServiceProviderConfig");
+        writer.WriteString("location", baseUrl + "/ServiceProviderConfig");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void Supported(Utf8JsonWriter writer, string name, bool supported)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteBoolean("supported", supported);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,125 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using ScimSync.Errors;
+using ScimSync.Patching;
+
+namespace ScimSync.Server.Internal;
+
+/// <summary>Reads the parts of a SCIM request the endpoints share. Failures throw <see cref="ScimException"/>.</summary>
+internal static class ScimRequest
+{
+    /// <summary>Requires <c>application/scim+json</c> or <c>application/json</c> (RFC 7644 §3.1, §8.1), else 415.</summary>
+    public static void RequireJsonContent(HttpRequest request)
+    {
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) &&
+            (mediaType.MediaType.Equals(ScimResults.MediaType, StringComparison.OrdinalIgnoreCase) ||
+             mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+
+        throw new ScimException(new ScimError(
+            StatusCodes.Status415UnsupportedMediaType,
+            null,
+            "The request body must be 'application/scim+json' (or 'application/json')."));
+    }
+
+    /// <summary>Reads the whole body, refusing more than <paramref name="maxBytes"/> (413).</summary>
+    public static async Task<byte[]> ReadBodyAsync(HttpContext context, int maxBytes)
+    {
+        var request = context.Request;
+        if (request.ContentLength > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+            if (read.Buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                throw TooLarge(maxBytes);
+            }
+
+            if (read.IsCompleted)
+            {
+                var bytes = read.Buffer.ToArray();
+                reader.AdvanceTo(read.Buffer.End);
+                return bytes;
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    /// <summary>
+    /// Reads <c>If-Match</c> (RFC 7644 §3.14, RFC 9110 §13.1.1): <see langword="null"/> when absent or <c>*</c>,
+    /// otherwise the versions it lists (weak and strong tags both compare by their opaque value).
+    /// </summary>
+    public static IReadOnlyList<string>? IfMatch(HttpRequest request) => ParseTags(request.Headers.IfMatch.ToString(), out _);
+
+    /// <summary>Returns whether <c>If-None-Match</c> matches <paramref name="version"/> (or is <c>*</c>).</summary>
+    public static bool IfNoneMatchHits(HttpRequest request, string version)
+    {
+        var header = request.Headers.IfNoneMatch.ToString();
+        var tags = ParseTags(header, out var any);
+        return any || (tags?.Contains(version, StringComparer.Ordinal) ?? false);
+    }
+
+    public static string ETag(string version) => $"W/\"{version}\"";
+
+    public static int? ParseInt(string? text, string name)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ScimException(ScimError.InvalidValue($"'{name}' must be an integer."));
+    }
+
+    public static IReadOnlyList<AttributePath>? ParseAttributeList(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return AttributePath.TryParseList(text, out var paths, out var error) ? paths : throw new ScimException(error!);
+    }
+
+    private static List<string>? ParseTags(string header, out bool any)
+    {
+        any = false;
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return null;
+        }
+
+        var tags = new List<string>();
+        foreach (var part in header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part == "*")
+            {
+                any = true;
+                continue;
+            }
+
+            var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
+            tags.Add(tag.Length >= 2 && tag[0] == '"' && tag[^1] == '"' ? tag[1..^1] : tag);
+        }
+
+        return any && tags.Count == 0 ? null : tags;
+    }
+
+    private static ScimException TooLarge(int maxBytes) =>
+        new(new ScimError(StatusCodes.Status413PayloadTooLarge, null, $"The request body is larger than {maxBytes} bytes."));
+}

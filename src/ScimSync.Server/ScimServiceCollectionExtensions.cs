@@ -1,0 +1,41 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ScimSync.Schema;
+using ScimSync.Server;
+using ScimSync.Server.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the SCIM service provider.</summary>
+public static class ScimServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the SCIM service provider's services and returns a builder to configure them. Safe to call repeatedly.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The builder.</returns>
+    public static ScimProvisioningBuilder AddScimProvisioning(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ScimServerOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScimServerOptions>, ScimServerOptionsValidator>());
+        services.TryAddSingleton<ScimSchemaRegistry>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ScimServerServices>();
+        services.TryAddSingleton<BearerTokenValidator>();
+        return new ScimProvisioningBuilder(services);
+    }
+
+    /// <summary>Adds and configures the SCIM service provider's services.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures the builder (stores, options, tokens).</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddScimProvisioning(this IServiceCollection services, Action<ScimProvisioningBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(services.AddScimProvisioning());
+        return services;
+    }
+}

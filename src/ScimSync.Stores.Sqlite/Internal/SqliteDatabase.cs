@@ -1,0 +1,174 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace ScimSync.Stores.Sqlite.Internal;
+
+/// <summary>Opens connections to one database file and creates or migrates its schema on first use.</summary>
+internal sealed class SqliteDatabase : IDisposable
+{
+    /// <summary>The schema version this code writes. Each entry of <see cref="s_migrations"/> moves one version up.</summary>
+    public const int SchemaVersion = 1;
+
+    // Append only: a shipped migration is never edited, so every database reaches the same shape.
+    private static readonly string[] s_migrations =
+    [
+        """
+        CREATE TABLE users (
+            id TEXT NOT NULL PRIMARY KEY,
+            user_name_key TEXT NOT NULL,
+            external_id TEXT NULL,
+            version INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            last_modified TEXT NOT NULL,
+            json TEXT NOT NULL);
+        CREATE UNIQUE INDEX ux_users_user_name ON users (user_name_key);
+        CREATE UNIQUE INDEX ux_users_external_id ON users (external_id);
+        CREATE TABLE groups (
+            id TEXT NOT NULL PRIMARY KEY,
+            display_name_key TEXT NOT NULL,
+            external_id TEXT NULL,
+            version INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            last_modified TEXT NOT NULL,
+            json TEXT NOT NULL);
+        CREATE INDEX ix_groups_display_name ON groups (display_name_key);
+        CREATE UNIQUE INDEX ux_groups_external_id ON groups (external_id);
+        CREATE TABLE group_members (
+            group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+            member_id TEXT NOT NULL,
+            member_type TEXT NULL,
+            display TEXT NULL,
+            PRIMARY KEY (group_id, member_id));
+        CREATE INDEX ix_group_members_member ON group_members (member_id);
+        """,
+    ];
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private volatile bool _initialized;
+
+    public SqliteDatabase(string databasePath)
+        : this(new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 30 })
+    {
+    }
+
+    public SqliteDatabase(SqliteConnectionStringBuilder connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        if (string.IsNullOrWhiteSpace(connectionString.DataSource) ||
+            connectionString.DataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase) ||
+            connectionString.Mode is SqliteOpenMode.Memory)
+        {
+            throw new ArgumentException("The SQLite store needs a database file ('Data Source=path/to/file.db').", nameof(connectionString));
+        }
+
+        DatabasePath = Path.GetFullPath(connectionString.DataSource);
+        _connectionString = new SqliteConnectionStringBuilder(connectionString.ToString()) { DataSource = DatabasePath }.ToString();
+    }
+
+    public static SqliteDatabase FromOptions(SqliteStoreOptions options) =>
+        options.ConnectionString is { Length: > 0 } connectionString
+            ? new SqliteDatabase(new SqliteConnectionStringBuilder(connectionString))
+            : new SqliteDatabase(options.DatabasePath);
+
+    public string DatabasePath { get; }
+
+    public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _initLock.Dispose();
+
+    private async ValueTask<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // synchronous is per connection: FULL fsyncs the WAL on every commit, so an acknowledged write survives a
+            // power loss (NORMAL could lose the last transactions). foreign_keys is per connection too.
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _initLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            if (Path.GetDirectoryName(DatabasePath) is { Length: > 0 } directory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                // WAL is a property of the file (it persists) and cannot be switched inside a transaction.
+                await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+                var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
+                    using var read = connection.CreateCommand();
+                    read.Transaction = transaction;
+                    read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
+                    var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                    if (current > SchemaVersion)
+                    {
+                        throw new InvalidOperationException(
+                            $"The database '{DatabasePath}' has schema version {current}, newer than this ScimSync version supports ({SchemaVersion}).");
+                    }
+
+                    for (var version = current + 1; version <= SchemaVersion; version++)
+                    {
+                        await ExecuteAsync(connection, transaction, s_migrations[version - 1], cancellationToken).ConfigureAwait(false);
+                        using var record = connection.CreateCommand();
+                        record.Transaction = transaction;
+                        record.CommandText = "INSERT INTO schema_version (version) VALUES ($version);";
+                        record.Parameters.AddWithValue("$version", version);
+                        await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            _initialized = true;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

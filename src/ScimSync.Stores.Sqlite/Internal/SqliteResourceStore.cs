@@ -1,0 +1,639 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using ScimSync.Errors;
+using ScimSync.Filtering;
+using ScimSync.Schema;
+
+namespace ScimSync.Stores.Sqlite.Internal;
+
+/// <summary>Matches a filter against a resource (id and meta included) when the filter cannot run in SQL.</summary>
+internal delegate bool ResourceFilterMatcher(FilterNode filter, JsonObject resource);
+
+/// <summary>
+/// The SQLite store of one resource type. Each operation uses its own pooled connection; writes run in
+/// <c>BEGIN IMMEDIATE</c> transactions, so concurrent writers queue on SQLite's lock instead of deadlocking.
+/// </summary>
+internal class SqliteResourceStore : IResourceStore
+{
+    private const int SqliteConstraint = 19;
+    private const string Columns = "t.id, t.version, t.created, t.last_modified, t.json";
+
+    private readonly ResourceFilterMatcher _matcher;
+    private readonly string[] _sortableColumns;
+
+    public SqliteResourceStore(
+        SqliteDatabase database,
+        SqliteTable table,
+        ScimResourceTypeDefinition resourceType,
+        ResourceFilterMatcher matcher,
+        TimeProvider timeProvider,
+        int maxScannedResources)
+    {
+        Database = database;
+        Table = table;
+        ResourceType = resourceType;
+        _matcher = matcher;
+        TimeProvider = timeProvider;
+        MaxScannedResources = maxScannedResources;
+        List<string> pushed = ["id", .. table.Columns.Select(c => c.Attribute)];
+        if (table.HasMembers)
+        {
+            pushed.Add("members.value");
+        }
+
+        _sortableColumns = [.. table.Columns.Select(c => c.Attribute)];
+        Capabilities = new ResourceStoreCapabilities(pushed, maxScannedResources, SupportsSorting: true);
+    }
+
+    public ResourceStoreCapabilities Capabilities { get; }
+
+    protected SqliteDatabase Database { get; }
+
+    protected SqliteTable Table { get; }
+
+    protected ScimResourceTypeDefinition ResourceType { get; }
+
+    protected TimeProvider TimeProvider { get; }
+
+    protected int MaxScannedResources { get; }
+
+    public async ValueTask<StoreResult<StoredResource>> GetAsync(string id, bool includeMembers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var resource = await ReadAsync(connection, null, id, includeMembers, cancellationToken).ConfigureAwait(false);
+            return resource is null ? StoreResult.NotFound<StoredResource>() : StoreResult.Success(resource);
+        }
+    }
+
+    public async ValueTask<StoreResult<ListResult>> ListAsync(ListQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var startIndex = Math.Max(1, query.StartIndex);
+        var count = Math.Max(0, query.Count);
+        var translator = new SqlFilterTranslator(Table, ResourceType.Schema.Id);
+        var where = query.Filter is null ? "1 = 1" : translator.TranslateAll(query.Filter);
+        var sortColumn = query.SortBy is null ? "t.rowid" : SortColumn(query.SortBy);
+        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            if (where is not null && sortColumn is not null)
+            {
+                return StoreResult.Success(await PageInSqlAsync(connection, where, translator, sortColumn, query, startIndex, count, cancellationToken).ConfigureAwait(false));
+            }
+
+            var necessary = query.Filter is null ? null : translator.TranslateNecessary(query.Filter);
+            return await ScanAsync(connection, necessary ?? "1 = 1", translator, query, startIndex, count, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<StoreResult<StoredResource>> CreateAsync(JsonObject resource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var body = Prepare(resource, out var members);
+        var id = Guid.NewGuid().ToString("D");
+        var now = TimeProvider.GetUtcNow();
+        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var columns = string.Join(", ", Table.Columns.Select(c => c.Column));
+            var values = string.Join(", ", Table.Columns.Select(c => "$" + c.Column));
+            command.CommandText = $"INSERT INTO {Table.Name} (id, {columns}, version, created, last_modified, json) VALUES ($id, {values}, 1, $now, $now, $json);";
+            command.Parameters.AddWithValue("$id", id);
+            AddColumnParameters(command, body);
+            command.Parameters.AddWithValue("$now", FormatTime(now));
+            command.Parameters.AddWithValue("$json", body.ToJsonString());
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+            {
+                return StoreResult.Conflict<StoredResource>(ConflictDetail(e));
+            }
+
+            if (members is not null)
+            {
+                var error = await AddMembersAsync(connection, transaction, id, members, cancellationToken).ConfigureAwait(false);
+                if (error is not null)
+                {
+                    return StoreResult.Rejected<StoredResource>(error);
+                }
+            }
+
+            transaction.Commit();
+            body.Remove("members");
+            if (members is not null)
+            {
+                body["members"] = MembersToJson(await ReadMembersAsync(connection, null, id, cancellationToken).ConfigureAwait(false));
+            }
+
+            return StoreResult.Success(new StoredResource(id, body, "1", now, now));
+        }
+    }
+
+    public async ValueTask<StoreResult<StoredResource>> ReplaceAsync(string id, JsonObject resource, string? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(resource);
+        var body = Prepare(resource, out var members);
+        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var transaction = connection.BeginTransaction();
+            var check = await CheckVersionAsync(connection, transaction, id, expectedVersion, cancellationToken).ConfigureAwait(false);
+            if (check is not null)
+            {
+                return check.Status == StoreResultStatus.NotFound ? StoreResult.NotFound<StoredResource>() : StoreResult.VersionMismatch<StoredResource>();
+            }
+
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var assignments = string.Join(", ", Table.Columns.Select(c => $"{c.Column} = ${c.Column}"));
+            command.CommandText = $"UPDATE {Table.Name} SET {assignments}, version = version + 1, last_modified = $now, json = $json WHERE id = $id;";
+            command.Parameters.AddWithValue("$id", id);
+            AddColumnParameters(command, body);
+            command.Parameters.AddWithValue("$now", FormatTime(TimeProvider.GetUtcNow()));
+            command.Parameters.AddWithValue("$json", body.ToJsonString());
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+            {
+                return StoreResult.Conflict<StoredResource>(ConflictDetail(e));
+            }
+
+            if (Table.HasMembers)
+            {
+                using var clear = connection.CreateCommand();
+                clear.Transaction = transaction;
+                clear.CommandText = "DELETE FROM group_members WHERE group_id = $id;";
+                clear.Parameters.AddWithValue("$id", id);
+                await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var error = await AddMembersAsync(connection, transaction, id, members ?? [], cancellationToken).ConfigureAwait(false);
+                if (error is not null)
+                {
+                    return StoreResult.Rejected<StoredResource>(error);
+                }
+            }
+
+            var stored = await ReadAsync(connection, transaction, id, includeMembers: true, cancellationToken).ConfigureAwait(false);
+            transaction.Commit();
+            return StoreResult.Success(stored!);
+        }
+    }
+
+    public async ValueTask<StoreResult<string>> DeleteAsync(string id, string? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var transaction = connection.BeginTransaction();
+            var check = await CheckVersionAsync(connection, transaction, id, expectedVersion, cancellationToken).ConfigureAwait(false);
+            if (check is not null)
+            {
+                return check.Status == StoreResultStatus.NotFound ? StoreResult.NotFound<string>() : StoreResult.VersionMismatch<string>();
+            }
+
+            // A deleted resource leaves every group it was a member of; those groups change version.
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText =
+                $"""
+                UPDATE groups SET version = version + 1, last_modified = $now
+                    WHERE id IN (SELECT group_id FROM group_members WHERE member_id = $id);
+                DELETE FROM group_members WHERE member_id = $id;
+                {(Table.HasMembers ? "DELETE FROM group_members WHERE group_id = $id;" : string.Empty)}
+                DELETE FROM {Table.Name} WHERE id = $id;
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$now", FormatTime(TimeProvider.GetUtcNow()));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            transaction.Commit();
+            return StoreResult.Success(id);
+        }
+    }
+
+    /// <summary>Adds attributes the store derives rather than keeps (a user's <c>groups</c>).</summary>
+    protected virtual Task AttachComputedAsync(SqliteConnection connection, SqliteTransaction? transaction, StoredResource resource, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    protected static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    protected static DateTimeOffset ParseTime(string text) =>
+        DateTimeOffset.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    /// <summary>Returns <see langword="null"/> when the row exists at the expected version, else the failure.</summary>
+    protected async Task<StoreResult<long>?> CheckVersionAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string id, string? expectedVersion, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT version FROM {Table.Name} WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", id);
+        var version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (version is null)
+        {
+            return StoreResult.NotFound<long>();
+        }
+
+        if (expectedVersion is not null &&
+            !string.Equals(Convert.ToInt64(version, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture), expectedVersion, StringComparison.Ordinal))
+        {
+            return StoreResult.VersionMismatch<long>();
+        }
+
+        return null;
+    }
+
+    protected async Task<StoredResource?> ReadAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, string id, bool includeMembers, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {Columns} FROM {Table.Name} t WHERE t.id = $id;";
+        command.Parameters.AddWithValue("$id", id);
+        StoredResource? resource;
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            resource = ReadRow(reader);
+        }
+
+        await AttachComputedAsync(connection, transaction, resource, cancellationToken).ConfigureAwait(false);
+        if (includeMembers && Table.HasMembers)
+        {
+            resource.Resource["members"] = MembersToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false));
+        }
+
+        return resource;
+    }
+
+    protected static async Task<List<GroupMember>> ReadMembersAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, string groupId, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT member_id, member_type, display FROM group_members WHERE group_id = $id ORDER BY rowid;";
+        command.Parameters.AddWithValue("$id", groupId);
+        var members = new List<GroupMember>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            members.Add(new GroupMember(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return members;
+    }
+
+    /// <summary>Inserts members (existing ones are kept); returns the number of rows added, or an error.</summary>
+    protected static async Task<(int Added, ScimError? Error)> InsertMembersAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string groupId, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+
+        // The member's type comes from the table it lives in, so a member that does not exist inserts no row.
+        command.CommandText =
+            """
+            INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, display)
+            SELECT $group, $member, kind, $display FROM (
+                SELECT 'User' AS kind FROM users WHERE id = $member
+                UNION ALL SELECT 'Group' FROM groups WHERE id = $member AND id <> $group) LIMIT 1;
+            """;
+        command.Parameters.AddWithValue("$group", groupId);
+        var member = command.Parameters.Add("$member", SqliteType.Text);
+        var display = command.Parameters.Add("$display", SqliteType.Text);
+        var added = 0;
+        foreach (var m in members)
+        {
+            member.Value = m.Value;
+            display.Value = (object?)m.Display ?? DBNull.Value;
+            var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (rows == 0 && !await MemberExistsAsync(connection, transaction, groupId, m.Value, cancellationToken).ConfigureAwait(false))
+            {
+                return (added, ScimError.InvalidValue($"Member '{m.Value}' is not an existing User or Group."));
+            }
+
+            added += rows;
+        }
+
+        return (added, null);
+    }
+
+    protected static JsonArray MembersToJson(IEnumerable<GroupMember> members)
+    {
+        var array = new JsonArray();
+        foreach (var member in members)
+        {
+            var item = new JsonObject { ["value"] = member.Value };
+            if (member.Display is not null)
+            {
+                item["display"] = member.Display;
+            }
+
+            if (member.Type is not null)
+            {
+                item["type"] = member.Type;
+            }
+
+            array.Add(item);
+        }
+
+        return array;
+    }
+
+    private static async Task<bool> MemberExistsAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string groupId, string memberId, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT 1 FROM group_members WHERE group_id = $group AND member_id = $member;";
+        command.Parameters.AddWithValue("$group", groupId);
+        command.Parameters.AddWithValue("$member", memberId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    private static StoredResource ReadRow(SqliteDataReader reader)
+    {
+        var json = JsonNode.Parse(reader.GetString(4)) as JsonObject ?? [];
+        return new StoredResource(
+            reader.GetString(0),
+            json,
+            reader.GetInt64(1).ToString(CultureInfo.InvariantCulture),
+            ParseTime(reader.GetString(2)),
+            ParseTime(reader.GetString(3)));
+    }
+
+    private static async Task<ScimError?> AddMembersAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string groupId, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
+    {
+        var (_, error) = await InsertMembersAsync(connection, transaction, groupId, members, cancellationToken).ConfigureAwait(false);
+        return error;
+    }
+
+    /// <summary>Copies the resource without id, meta and (for groups) members, which live elsewhere.</summary>
+    private JsonObject Prepare(JsonObject resource, out List<GroupMember>? members)
+    {
+        var body = new JsonObject();
+        members = Table.HasMembers ? [] : null;
+        foreach (var property in resource)
+        {
+            if (string.Equals(property.Key, "id", StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(property.Key, "meta", StringComparison.OrdinalIgnoreCase) ||
+                (!Table.HasMembers && string.Equals(property.Key, "groups", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            if (Table.HasMembers && string.Equals(property.Key, "members", StringComparison.OrdinalIgnoreCase))
+            {
+                if (property.Value is JsonArray array)
+                {
+                    foreach (var item in array)
+                    {
+                        if (item is JsonObject member && StringOf(member, "value") is { } value)
+                        {
+                            members!.Add(new GroupMember(value, StringOf(member, "type"), StringOf(member, "display")));
+                        }
+                    }
+                }
+
+                continue;
+            }
+
+            body[property.Key] = property.Value?.DeepClone();
+        }
+
+        foreach (var column in Table.Columns)
+        {
+            if (column.Required && column.Read(body) is null)
+            {
+                throw new ArgumentException($"The resource has no '{column.Attribute}' string value.", nameof(resource));
+            }
+        }
+
+        return body;
+    }
+
+    private static string? StringOf(JsonObject obj, string name)
+    {
+        foreach (var property in obj)
+        {
+            if (string.Equals(property.Key, name, StringComparison.OrdinalIgnoreCase) &&
+                property.Value is JsonValue value && value.TryGetValue<string>(out var text))
+            {
+                return text;
+            }
+        }
+
+        return null;
+    }
+
+    private void AddColumnParameters(SqliteCommand command, JsonObject body)
+    {
+        foreach (var column in Table.Columns)
+        {
+            command.Parameters.AddWithValue("$" + column.Column, (object?)column.ToKey(column.Read(body)) ?? DBNull.Value);
+        }
+    }
+
+    private string ConflictDetail(SqliteException e)
+    {
+        // The message names the index's columns (for example "UNIQUE constraint failed: users.user_name_key").
+        foreach (var column in Table.Columns)
+        {
+            if (e.Message.Contains($"{Table.Name}.{column.Column}", StringComparison.Ordinal))
+            {
+                return $"A {Table.ResourceType} with the same {column.Attribute} already exists.";
+            }
+        }
+
+        return $"A {Table.ResourceType} with the same unique value already exists.";
+    }
+
+    private string? SortColumn(Patching.AttributePath sortBy)
+    {
+        if (sortBy.SchemaUri is not null && !string.Equals(sortBy.SchemaUri, ResourceType.Schema.Id, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (sortBy.SubAttributeName is null)
+        {
+            if (string.Equals(sortBy.AttributeName, "id", StringComparison.OrdinalIgnoreCase))
+            {
+                return "t.id";
+            }
+
+            return _sortableColumns.Contains(sortBy.AttributeName, StringComparer.OrdinalIgnoreCase)
+                ? "t." + Table.FindColumn(sortBy.AttributeName)!.Column
+                : null;
+        }
+
+        if (string.Equals(sortBy.AttributeName, "meta", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.Equals(sortBy.SubAttributeName, "created", StringComparison.OrdinalIgnoreCase))
+            {
+                return "t.created";
+            }
+
+            if (string.Equals(sortBy.SubAttributeName, "lastModified", StringComparison.OrdinalIgnoreCase))
+            {
+                return "t.last_modified";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<ListResult> PageInSqlAsync(
+        SqliteConnection connection, string where, SqlFilterTranslator translator, string sortColumn, ListQuery query, int startIndex, int count, CancellationToken cancellationToken)
+    {
+        int total;
+        using (var countCommand = connection.CreateCommand())
+        {
+            countCommand.CommandText = $"SELECT COUNT(*) FROM {Table.Name} t WHERE {where};";
+            countCommand.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+            total = Convert.ToInt32(await countCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        var page = new List<StoredResource>();
+        if (count > 0 && startIndex <= total)
+        {
+            // RFC 7644 §3.4.2.3: resources without a value are last ascending and first descending.
+            var direction = query.SortOrder == SortOrder.Descending ? "DESC NULLS FIRST" : "ASC NULLS LAST";
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY {sortColumn} {direction}, t.rowid LIMIT $limit OFFSET $offset;";
+            command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+            command.Parameters.AddWithValue("$limit", count);
+            command.Parameters.AddWithValue("$offset", startIndex - 1);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                page.Add(ReadRow(reader));
+            }
+        }
+
+        foreach (var resource in page)
+        {
+            await AttachComputedAsync(connection, null, resource, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (query.IncludeMembers && Table.HasMembers)
+        {
+            foreach (var resource in page)
+            {
+                resource.Resource["members"] = MembersToJson(await ReadMembersAsync(connection, null, resource.Id, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return new ListResult(page, total);
+    }
+
+    private async Task<StoreResult<ListResult>> ScanAsync(
+        SqliteConnection connection, string where, SqlFilterTranslator translator, ListQuery query, int startIndex, int count, CancellationToken cancellationToken)
+    {
+        using (var countCommand = connection.CreateCommand())
+        {
+            countCommand.CommandText = $"SELECT COUNT(*) FROM {Table.Name} t WHERE {where};";
+            countCommand.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+            var candidates = Convert.ToInt64(await countCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (candidates > MaxScannedResources)
+            {
+                return StoreResult.Rejected<ListResult>(ScimError.TooMany(
+                    $"The filter would examine {candidates} resources, more than this server evaluates per request ({MaxScannedResources}). " +
+                    "Narrow it with an 'eq' on an indexed attribute (id, externalId, " +
+                    string.Join(", ", Table.Columns.Where(c => c.Attribute != "externalId").Select(c => c.Attribute)) + ")."));
+            }
+        }
+
+        var matches = new List<(StoredResource Resource, JsonObject View)>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY t.rowid;";
+            command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+            var rows = new List<StoredResource>();
+            using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(ReadRow(reader));
+                }
+            }
+
+            var filterNeedsMembers = Table.HasMembers && query.Filter is not null && MentionsMembers(query.Filter);
+            foreach (var row in rows)
+            {
+                await AttachComputedAsync(connection, null, row, cancellationToken).ConfigureAwait(false);
+                if (Table.HasMembers && (query.IncludeMembers || filterNeedsMembers))
+                {
+                    row.Resource["members"] = MembersToJson(await ReadMembersAsync(connection, null, row.Id, cancellationToken).ConfigureAwait(false));
+                }
+
+                var view = ToView(row);
+                if (query.Filter is null || _matcher(query.Filter, view))
+                {
+                    if (!query.IncludeMembers)
+                    {
+                        row.Resource.Remove("members");
+                    }
+
+                    matches.Add((row, view));
+                }
+            }
+        }
+
+        if (query.SortBy is { } sortBy)
+        {
+            var comparer = new ResourceSortComparer(ResourceType, sortBy, query.SortOrder == SortOrder.Descending);
+            matches = [.. matches.OrderBy(m => m.View, comparer)];
+        }
+
+        var page = count == 0 ? [] : matches.Skip(startIndex - 1).Take(count).Select(m => m.Resource).ToList();
+        return StoreResult.Success(new ListResult(page, matches.Count));
+    }
+
+    private static bool MentionsMembers(FilterNode filter) => filter switch
+    {
+        LogicalNode logical => MentionsMembers(logical.Left) || MentionsMembers(logical.Right),
+        NotNode not => MentionsMembers(not.Operand),
+        ComparisonNode comparison => IsMembers(comparison.Path),
+        PresentNode present => IsMembers(present.Path),
+        ValuePathNode valuePath => IsMembers(valuePath.Path),
+        _ => true,
+    };
+
+    private static bool IsMembers(Patching.AttributePath path) =>
+        string.Equals(path.AttributeName, "members", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The resource as a filter sees it: with <c>id</c> and <c>meta</c>.</summary>
+    private JsonObject ToView(StoredResource resource)
+    {
+        var view = (JsonObject)resource.Resource.DeepClone();
+        view["id"] = resource.Id;
+        view["meta"] = new JsonObject
+        {
+            ["resourceType"] = ResourceType.Name,
+            ["created"] = resource.Created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            ["lastModified"] = resource.LastModified.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            ["version"] = resource.Version,
+        };
+        return view;
+    }
+}

@@ -1,0 +1,69 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ScimSync.Schema;
+using ScimSync.Server;
+using ScimSync.Stores;
+using ScimSync.Stores.Sqlite;
+using ScimSync.Stores.Sqlite.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the embedded SQLite store.</summary>
+public static class SqliteScimProvisioningBuilderExtensions
+{
+    /// <summary>
+    /// Stores Users, Groups and memberships in one SQLite file (WAL, <c>synchronous=FULL</c>), replacing any store
+    /// registered earlier. The schema is created or migrated on first use.
+    /// </summary>
+    /// <param name="builder">The SCIM builder.</param>
+    /// <param name="configure">Changes the options (for example <see cref="SqliteStoreOptions.DatabasePath"/>).</param>
+    /// <returns>The builder.</returns>
+    public static ScimProvisioningBuilder AddSqliteStore(this ScimProvisioningBuilder builder, Action<SqliteStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<SqliteStoreOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath) || !string.IsNullOrWhiteSpace(o.ConnectionString), "SqliteStoreOptions.DatabasePath or ConnectionString must be set.")
+            .Validate(o => o.MaxScannedResources > 0, "SqliteStoreOptions.MaxScannedResources must be positive.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(sp => SqliteDatabase.FromOptions(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp =>
+        {
+            var type = sp.GetRequiredService<ScimSchemaRegistry>().User;
+            return new SqliteUserStore(
+                sp.GetRequiredService<SqliteDatabase>(),
+                type,
+                FilterMatchers.For(type),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.MaxScannedResources);
+        }));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp =>
+        {
+            var type = sp.GetRequiredService<ScimSchemaRegistry>().Group;
+            return new SqliteGroupStore(
+                sp.GetRequiredService<SqliteDatabase>(),
+                type,
+                FilterMatchers.For(type),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.MaxScannedResources);
+        }));
+        return builder;
+    }
+
+    /// <summary>Stores Users, Groups and memberships in the SQLite file a connection string names.</summary>
+    /// <param name="builder">The SCIM builder.</param>
+    /// <param name="connectionString">The connection string, for example <c>Data Source=scimsync.db</c>.</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>Same as <see cref="AddSqliteStore"/> with <see cref="SqliteStoreOptions.ConnectionString"/> set.</remarks>
+    public static ScimProvisioningBuilder UseSqliteStore(this ScimProvisioningBuilder builder, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.AddSqliteStore(o => o.ConnectionString = connectionString);
+    }
+}

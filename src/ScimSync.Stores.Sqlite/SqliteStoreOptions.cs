@@ -1,0 +1,34 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+namespace ScimSync.Stores.Sqlite;
+
+/// <summary>Settings of the embedded SQLite store.</summary>
+/// <remarks>
+/// The database runs in WAL mode with <c>synchronous=FULL</c>: a write the server has acknowledged is on disk, even
+/// after a power loss. The schema is created and migrated automatically on first use (table <c>schema_version</c>).
+/// </remarks>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>Gets or sets the path of the database file. Its directory is created when missing.</summary>
+    /// <value>Defaults to <c>.data/scimsync.db</c> (relative to the current directory).</value>
+    public string DatabasePath { get; set; } = Path.Combine(".data", "scimsync.db");
+
+    /// <summary>
+    /// Gets or sets a SQLite connection string (for example <c>Data Source=scimsync.db</c>). When set, it is used
+    /// instead of <see cref="DatabasePath"/>; its <c>Data Source</c> must name a file.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many resources a filter that cannot be answered from an index may examine. Past this bound
+    /// the list request fails with <c>400 tooMany</c> instead of scanning an unbounded table.
+    /// </summary>
+    /// <remarks>
+    /// <c>eq</c> on <c>id</c>, <c>userName</c>, <c>externalId</c>, group <c>displayName</c> and
+    /// <c>members[value eq "..."]</c> use indexes, as do those comparisons joined with <c>and</c>/<c>or</c>. Any other
+    /// filter is evaluated in memory over the rows an indexed conjunct selects (or the whole table).
+    /// </remarks>
+    /// <value>Defaults to 10,000.</value>
+    public int MaxScannedResources { get; set; } = 10_000;
+}

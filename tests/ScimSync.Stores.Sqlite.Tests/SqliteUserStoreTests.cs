@@ -1,0 +1,366 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using ScimSync.Errors;
+using ScimSync.Filtering;
+using ScimSync.Patching;
+
+namespace ScimSync.Stores.Sqlite.Tests;
+
+public sealed class SqliteUserStoreTests : IDisposable
+{
+    private readonly SqliteStoreFixture _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task CreateAsync_NewUser_AssignsIdVersionAndTimestamps()
+    {
+        var result = await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen", "ext-1"), default);
+
+        Assert.True(result.IsSuccess);
+        var stored = result.Value!;
+        Assert.True(Guid.TryParse(stored.Id, out _));
+        Assert.Equal("1", stored.Version);
+        Assert.Equal(_db.Time.GetUtcNow(), stored.Created);
+        Assert.Equal(stored.Created, stored.LastModified);
+        Assert.Equal("bjensen", stored.Resource["userName"]!.GetValue<string>());
+        Assert.Null(stored.Resource["id"]);
+    }
+
+    [Fact]
+    public async Task GetAsync_AfterCreate_ReturnsSameAttributes()
+    {
+        var created = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen", title: "Tour Guide"), default)).Value!;
+
+        var read = await _db.Users.GetAsync(created.Id, includeMembers: true, default);
+
+        Assert.Equal(StoreResultStatus.Success, read.Status);
+        Assert.Equal("Tour Guide", read.Value!.Resource["title"]!.GetValue<string>());
+        Assert.Equal(created.Version, read.Value.Version);
+        Assert.Equal(created.Created, read.Value.Created);
+    }
+
+    [Fact]
+    public async Task GetAsync_UnknownId_ReturnsNotFound()
+    {
+        var result = await _db.Users.GetAsync("nope", includeMembers: true, default);
+
+        Assert.Equal(StoreResultStatus.NotFound, result.Status);
+        Assert.Equal(404, result.ToError().Status);
+    }
+
+    [Fact]
+    public async Task CreateAsync_UserNameDiffersOnlyInCase_ReturnsUniquenessConflict()
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("BJensen@example.com"), default);
+
+        var result = await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen@EXAMPLE.com"), default);
+
+        Assert.Equal(StoreResultStatus.Conflict, result.Status);
+        Assert.Equal(409, result.ToError().Status);
+        Assert.Equal(ScimErrorType.Uniqueness, result.ToError().Type);
+        Assert.Contains("userName", result.ToError().Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ConcurrentSameUserName_ExactlyOneSucceeds()
+    {
+        var attempts = Enumerable.Range(0, 8).Select(i =>
+            Task.Run(async () => await _db.Users.CreateAsync(SqliteStoreFixture.User(i % 2 == 0 ? "race" : "RACE"), default)));
+
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Single(results, r => r.IsSuccess);
+        Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(StoreResultStatus.Conflict, r.Status));
+        Assert.Equal(1, (await _db.Users.ListAsync(new ListQuery(), default)).Value!.TotalResults);
+    }
+
+    [Fact]
+    public async Task CreateAsync_NonAsciiUserNameDiffersOnlyInCase_ReturnsConflict()
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("Ärger"), default);
+
+        var result = await _db.Users.CreateAsync(SqliteStoreFixture.User("äRGER"), default);
+
+        Assert.Equal(StoreResultStatus.Conflict, result.Status);
+    }
+
+    [Fact]
+    public async Task CreateAsync_DuplicateExternalId_ReturnsConflictNamingExternalId()
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("a", "ext"), default);
+
+        var result = await _db.Users.CreateAsync(SqliteStoreFixture.User("b", "ext"), default);
+
+        Assert.Equal(StoreResultStatus.Conflict, result.Status);
+        Assert.Contains("externalId", result.ToError().Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_ExpectedVersion_IncrementsVersionAndKeepsCreated()
+    {
+        var created = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen"), default)).Value!;
+        _db.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var replaced = await _db.Users.ReplaceAsync(created.Id, SqliteStoreFixture.User("bjensen", title: "Boss"), created.Version, default);
+
+        Assert.True(replaced.IsSuccess);
+        Assert.Equal("2", replaced.Value!.Version);
+        Assert.Equal(created.Created, replaced.Value.Created);
+        Assert.Equal(created.Created.AddMinutes(5), replaced.Value.LastModified);
+        Assert.Equal("Boss", replaced.Value.Resource["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_StaleVersion_ReturnsVersionMismatchAndKeepsData()
+    {
+        var created = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen"), default)).Value!;
+        await _db.Users.ReplaceAsync(created.Id, SqliteStoreFixture.User("bjensen", title: "First"), null, default);
+
+        var result = await _db.Users.ReplaceAsync(created.Id, SqliteStoreFixture.User("bjensen", title: "Second"), created.Version, default);
+
+        Assert.Equal(StoreResultStatus.VersionMismatch, result.Status);
+        Assert.Equal(412, result.ToError().Status);
+        var read = await _db.Users.GetAsync(created.Id, true, default);
+        Assert.Equal("First", read.Value!.Resource["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_UserNameTakenByAnother_ReturnsConflict()
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("alice"), default);
+        var bob = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bob"), default)).Value!;
+
+        var result = await _db.Users.ReplaceAsync(bob.Id, SqliteStoreFixture.User("ALICE"), null, default);
+
+        Assert.Equal(StoreResultStatus.Conflict, result.Status);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_UnknownId_ReturnsNotFound()
+    {
+        var result = await _db.Users.ReplaceAsync("missing", SqliteStoreFixture.User("x"), null, default);
+
+        Assert.Equal(StoreResultStatus.NotFound, result.Status);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_ExistingUser_RemovesItAndItsMemberships()
+    {
+        var user = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen"), default)).Value!;
+        var group = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Admins", user.Id), default)).Value!;
+
+        var deleted = await _db.Users.DeleteAsync(user.Id, null, default);
+
+        Assert.True(deleted.IsSuccess);
+        Assert.Equal(StoreResultStatus.NotFound, (await _db.Users.GetAsync(user.Id, true, default)).Status);
+        var after = (await _db.Groups.GetAsync(group.Id, true, default)).Value!;
+        Assert.Empty(after.Resource["members"]!.AsArray());
+        Assert.Equal("2", after.Version);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_StaleVersion_ReturnsVersionMismatch()
+    {
+        var user = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen"), default)).Value!;
+        await _db.Users.ReplaceAsync(user.Id, SqliteStoreFixture.User("bjensen2"), null, default);
+
+        var result = await _db.Users.DeleteAsync(user.Id, "1", default);
+
+        Assert.Equal(StoreResultStatus.VersionMismatch, result.Status);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_UnknownId_ReturnsNotFound()
+    {
+        Assert.Equal(StoreResultStatus.NotFound, (await _db.Users.DeleteAsync("missing", null, default)).Status);
+    }
+
+    [Fact]
+    public async Task CreateAsync_AfterReopen_DataSurvives()
+    {
+        var user = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen", "ext-9"), default)).Value!;
+
+        _db.Reopen();
+
+        var read = await _db.Users.GetAsync(user.Id, true, default);
+        Assert.True(read.IsSuccess);
+        Assert.Equal("ext-9", read.Value!.Resource["externalId"]!.GetValue<string>());
+        Assert.Equal(StoreResultStatus.Conflict, (await _db.Users.CreateAsync(SqliteStoreFixture.User("BJENSEN"), default)).Status);
+    }
+
+    [Fact]
+    public async Task Open_NewDatabase_UsesWalAndRecordsSchemaVersion()
+    {
+        await _db.Users.GetAsync("x", true, default);
+
+        using var connection = new SqliteConnection($"Data Source={_db.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string)command.ExecuteScalar()!);
+        command.CommandText = "SELECT MAX(version) FROM schema_version;";
+        Assert.Equal(1L, (long)command.ExecuteScalar()!);
+    }
+
+    [Fact]
+    public async Task Open_DatabaseFromNewerVersion_Throws()
+    {
+        await _db.Users.GetAsync("x", true, default);
+        using (var connection = new SqliteConnection($"Data Source={_db.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO schema_version (version) VALUES (99);";
+            command.ExecuteNonQuery();
+        }
+
+        using var database = _db.Open();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await database.OpenAsync(default));
+        Assert.Contains("99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListAsync_UserNameEq_IsCaseInsensitive()
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen@example.com"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("other"), default);
+
+        var result = await _db.Users.ListAsync(new ListQuery { Filter = Eq("userName", "BJENSEN@example.com") }, default);
+
+        Assert.Equal(1, result.Value!.TotalResults);
+        Assert.Equal("bjensen@example.com", result.Value.Resources.Single().Resource["userName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ListAsync_ExternalIdEq_IsCaseExact()
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("a", "ABC"), default);
+
+        Assert.Equal(0, (await _db.Users.ListAsync(new ListQuery { Filter = Eq("externalId", "abc") }, default)).Value!.TotalResults);
+        Assert.Equal(1, (await _db.Users.ListAsync(new ListQuery { Filter = Eq("externalId", "ABC") }, default)).Value!.TotalResults);
+    }
+
+    [Fact]
+    public async Task ListAsync_IdEqOrUserNameEq_PushesDownBoth()
+    {
+        var a = (await _db.Users.CreateAsync(SqliteStoreFixture.User("a"), default)).Value!;
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("b"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("c"), default);
+
+        var filter = new LogicalNode(LogicalOperator.Or, Eq("id", a.Id), Eq("userName", "c"));
+        var result = await _db.Users.ListAsync(new ListQuery { Filter = filter, SortBy = new AttributePath(null, "userName") }, default);
+
+        Assert.Equal(["a", "c"], result.Value!.Resources.Select(r => r.Resource["userName"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("x' OR '1'='1")]
+    [InlineData("x\"; DROP TABLE users; --")]
+    [InlineData("%")]
+    public async Task ListAsync_InjectionInFilterValue_IsTreatedAsData(string value)
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("plain"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User(value), default);
+
+        var result = await _db.Users.ListAsync(new ListQuery { Filter = Eq("userName", value) }, default);
+
+        Assert.Equal(value, Assert.Single(result.Value!.Resources).Resource["userName"]!.GetValue<string>());
+        Assert.Equal(2, (await _db.Users.ListAsync(new ListQuery(), default)).Value!.TotalResults);
+    }
+
+    [Fact]
+    public async Task ListAsync_UnindexedFilter_IsEvaluatedOverScan()
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("a", title: "Engineer"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("b", title: "Manager"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("c", title: "Senior Engineer"), default);
+
+        var filter = new ComparisonNode(new AttributePath(null, "title"), ComparisonOperator.Contains, FilterValue.FromString("engineer"));
+        var result = await _db.Users.ListAsync(new ListQuery { Filter = filter }, default);
+
+        Assert.Equal(2, result.Value!.TotalResults);
+        Assert.Equal(["a", "c"], result.Value.Resources.Select(r => r.Resource["userName"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task ListAsync_ScanPastBound_ReturnsTooMany()
+    {
+        using var db = new SqliteStoreFixture(maxScannedResources: 2);
+        for (var i = 0; i < 3; i++)
+        {
+            await db.Users.CreateAsync(SqliteStoreFixture.User($"u{i}", title: "t"), default);
+        }
+
+        var filter = new ComparisonNode(new AttributePath(null, "title"), ComparisonOperator.Equal, FilterValue.FromString("t"));
+        var result = await db.Users.ListAsync(new ListQuery { Filter = filter }, default);
+
+        Assert.Equal(StoreResultStatus.Rejected, result.Status);
+        Assert.Equal(ScimErrorType.TooMany, result.ToError().Type);
+    }
+
+    [Fact]
+    public async Task ListAsync_IndexedConjunctNarrowsScan_StaysUnderBound()
+    {
+        using var db = new SqliteStoreFixture(maxScannedResources: 1);
+        for (var i = 0; i < 3; i++)
+        {
+            await db.Users.CreateAsync(SqliteStoreFixture.User($"u{i}", title: "t"), default);
+        }
+
+        var title = new ComparisonNode(new AttributePath(null, "title"), ComparisonOperator.Equal, FilterValue.FromString("t"));
+        var result = await db.Users.ListAsync(new ListQuery { Filter = new LogicalNode(LogicalOperator.And, Eq("userName", "u1"), title) }, default);
+
+        Assert.Equal("u1", Assert.Single(result.Value!.Resources).Resource["userName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ListAsync_Paging_ReturnsRequestedWindowAndTotal()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            await _db.Users.CreateAsync(SqliteStoreFixture.User($"user{i}"), default);
+        }
+
+        var page = (await _db.Users.ListAsync(new ListQuery { StartIndex = 2, Count = 2 }, default)).Value!;
+        var countOnly = (await _db.Users.ListAsync(new ListQuery { Count = 0 }, default)).Value!;
+        var beyond = (await _db.Users.ListAsync(new ListQuery { StartIndex = 10 }, default)).Value!;
+
+        Assert.Equal(5, page.TotalResults);
+        Assert.Equal(["user2", "user3"], page.Resources.Select(r => r.Resource["userName"]!.GetValue<string>()));
+        Assert.Empty(countOnly.Resources);
+        Assert.Equal(5, countOnly.TotalResults);
+        Assert.Empty(beyond.Resources);
+    }
+
+    [Fact]
+    public async Task ListAsync_SortByUnindexedAttributeDescending_SortsInMemoryWithMissingFirst()
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("a", title: "b-title"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("b"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("c", title: "C-title"), default);
+
+        var result = await _db.Users.ListAsync(new ListQuery { SortBy = new AttributePath(null, "title"), SortOrder = SortOrder.Descending }, default);
+
+        Assert.Equal(["b", "c", "a"], result.Value!.Resources.Select(r => r.Resource["userName"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData(SortOrder.Ascending, new[] { "b", "c", "a" })]
+    [InlineData(SortOrder.Descending, new[] { "a", "c", "b" })]
+    public async Task ListAsync_SortByExternalId_PlacesMissingValuesPerRfc(SortOrder order, string[] expected)
+    {
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("a"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("b", "1"), default);
+        await _db.Users.CreateAsync(SqliteStoreFixture.User("c", "2"), default);
+
+        var result = await _db.Users.ListAsync(new ListQuery { SortBy = new AttributePath(null, "externalId"), SortOrder = order }, default);
+
+        Assert.Equal(expected, result.Value!.Resources.Select(r => r.Resource["userName"]!.GetValue<string>()));
+    }
+
+    internal static ComparisonNode Eq(string attribute, string value) =>
+        new(new AttributePath(null, attribute), ComparisonOperator.Equal, FilterValue.FromString(value));
+}
