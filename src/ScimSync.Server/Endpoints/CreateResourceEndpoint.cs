@@ -13,15 +13,9 @@ internal sealed class CreateResourceEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext context, ScimRoute route, ScimResourceHandler handler)
     {
-        ScimRequest.RequireJsonContent(context.Request);
-        var services = context.RequestServices.GetRequiredService<ScimServerServices>();
-        var body = await ScimRequest.ReadBodyAsync(context, services.Options.CurrentValue.MaxRequestBodySize).ConfigureAwait(false);
-        if (!handler.Reader.TryRead(body, ScimReadMode.Create, out var resource, out var error))
-        {
-            throw new ScimException(error!);
-        }
+        var resource = await ScimRequest.ReadResourceAsync(context, handler, ScimReadMode.Create).ConfigureAwait(false);
 
-        var result = await handler.GetStore(context.RequestServices).CreateAsync(resource!, context.RequestAborted).ConfigureAwait(false);
+        var result = await handler.GetStore(context.RequestServices).CreateAsync(resource, context.RequestAborted).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
             throw new ScimException(result.ToError());

@@ -20,10 +20,9 @@ internal sealed class PatchResourceEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext context, ScimRoute route, ScimResourceHandler handler, string id)
     {
-        ScimRequest.RequireJsonContent(context.Request);
+        var body = await ScimRequest.ReadJsonBodyAsync(context).ConfigureAwait(false);
         var services = context.RequestServices.GetRequiredService<ScimServerServices>();
         var options = services.Options.CurrentValue;
-        var body = await ScimRequest.ReadBodyAsync(context, options.MaxRequestBodySize).ConfigureAwait(false);
         if (!ScimPatch.TryParse(body, out var request, out var error, handler.PatchOptions))
         {
             throw new ScimException(error);

@@ -13,17 +13,11 @@ internal sealed class ReplaceResourceEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext context, ScimRoute route, ScimResourceHandler handler, string id)
     {
-        ScimRequest.RequireJsonContent(context.Request);
-        var services = context.RequestServices.GetRequiredService<ScimServerServices>();
-        var body = await ScimRequest.ReadBodyAsync(context, services.Options.CurrentValue.MaxRequestBodySize).ConfigureAwait(false);
-        if (!handler.Reader.TryRead(body, ScimReadMode.Replace, out var resource, out var error))
-        {
-            throw new ScimException(error!);
-        }
+        var resource = await ScimRequest.ReadResourceAsync(context, handler, ScimReadMode.Replace).ConfigureAwait(false);
 
         var store = handler.GetStore(context.RequestServices);
         var expected = await Preconditions.ExpectedVersionAsync(context, store, id).ConfigureAwait(false);
-        var result = await store.ReplaceAsync(id, resource!, expected, context.RequestAborted).ConfigureAwait(false);
+        var result = await store.ReplaceAsync(id, resource, expected, context.RequestAborted).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
             throw new ScimException(result.ToError());

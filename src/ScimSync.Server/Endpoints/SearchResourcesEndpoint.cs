@@ -11,9 +11,7 @@ internal sealed class SearchResourcesEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext context, ScimRoute route, ScimResourceHandler handler)
     {
-        ScimRequest.RequireJsonContent(context.Request);
-        var services = context.RequestServices.GetRequiredService<ScimServerServices>();
-        var body = await ScimRequest.ReadBodyAsync(context, services.Options.CurrentValue.MaxRequestBodySize).ConfigureAwait(false);
+        var body = await ScimRequest.ReadJsonBodyAsync(context).ConfigureAwait(false);
         return await ListResourcesEndpoint.ExecuteAsync(context, route, handler, ScimQueryText.FromSearchBody(body)).ConfigureAwait(false);
     }
 }

@@ -2,10 +2,13 @@
 
 using System.Buffers;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using ScimSync.Errors;
 using ScimSync.Patching;
+using ScimSync.Serialization;
 
 namespace ScimSync.Server.Internal;
 
@@ -26,6 +29,26 @@ internal static class ScimRequest
             StatusCodes.Status415UnsupportedMediaType,
             null,
             "The request body must be 'application/scim+json' (or 'application/json')."));
+    }
+
+    /// <summary>
+    /// Reads a JSON request body: checks the media type (415) and the size limit in force (413) before parsing
+    /// anything.
+    /// </summary>
+    public static Task<byte[]> ReadJsonBodyAsync(HttpContext context)
+    {
+        RequireJsonContent(context.Request);
+        var options = context.RequestServices.GetRequiredService<ScimServerServices>().Options.CurrentValue;
+        return ReadBodyAsync(context, options.MaxRequestBodySize);
+    }
+
+    /// <summary>Reads a User or Group body with the resource type's schema-aware reader (400 on invalid input).</summary>
+    public static async Task<JsonObject> ReadResourceAsync(HttpContext context, ScimResourceHandler handler, ScimReadMode mode)
+    {
+        var body = await ReadJsonBodyAsync(context).ConfigureAwait(false);
+        return handler.Reader.TryRead(body, mode, out var resource, out var error)
+            ? resource
+            : throw new ScimException(error);
     }
 
     /// <summary>Reads the whole body, refusing more than <paramref name="maxBytes"/> (413).</summary>
