@@ -11,7 +11,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5000");
 }
 
-var dataDirectory = Path.GetFullPath(builder.Configuration["ScimSync:DataDirectory"] ?? ".data");
+var dataDirectory = SampleToken.PrepareDataDirectory(builder.Configuration["ScimSync:DataDirectory"] ?? ".data");
 var token = builder.Configuration["ScimSync:Token"] is { Length: > 0 } configured
     ? configured
     : SampleToken.LoadOrCreate(dataDirectory);

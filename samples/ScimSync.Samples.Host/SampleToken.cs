@@ -11,10 +11,28 @@ internal static class SampleToken
 {
     private const string FileName = "scim-token";
 
+    /// <summary>
+    /// Creates the data directory owner-only (it holds the database, with personal data, and the token) and returns
+    /// its full path.
+    /// </summary>
+    public static string PrepareDataDirectory(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(fullPath);
+        }
+        else
+        {
+            Directory.CreateDirectory(fullPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return fullPath;
+    }
+
     /// <summary>Reads the persisted token, or creates one (32 random bytes, base64url) on first run.</summary>
     public static string LoadOrCreate(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, FileName);
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing)
         {
