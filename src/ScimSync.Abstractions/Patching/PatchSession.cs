@@ -182,7 +182,7 @@ internal sealed class PatchSession
         foreach (var snapshot in snapshots)
         {
             var current = GetContainer(snapshot.Target, create: false)?.GetPropertyIgnoreCase(snapshot.Target.Attribute.Name);
-            if ((IsUnassigned(current) && IsUnassigned(snapshot.Value)) || JsonNode.DeepEquals(current, snapshot.Value))
+            if ((IsUnassigned(current) && IsUnassigned(snapshot.Value)) || JsonEquality.DeepEquals(current, snapshot.Value))
             {
                 _changed!.RemoveAll(p => p.Length >= snapshot.Prefix.Length && p.StartsWith(snapshot.Prefix, StringComparison.Ordinal) &&
                                          (p.Length == snapshot.Prefix.Length || p[snapshot.Prefix.Length] == '.'));
@@ -422,7 +422,7 @@ internal sealed class PatchSession
         var current = container?.GetPropertyIgnoreCase(target.Attribute.Name) as JsonObject;
         var existing = current?.GetPropertyIgnoreCase(sub.Name);
         if (target.Attribute.Mutability == ScimMutability.ReadOnly &&
-            !(_compat.IgnoreUnchangedReadOnlyValues && existing is not null && JsonNode.DeepEquals(existing, normalized)))
+            !(_compat.IgnoreUnchangedReadOnlyValues && existing is not null && JsonEquality.DeepEquals(existing, normalized)))
         {
             return ScimError.Mutability($"\"{target.Attribute.Name}\" is read-only.");
         }
@@ -842,7 +842,7 @@ internal sealed class PatchSession
             if (op == PatchOperationType.Replace)
             {
                 // RFC 7644 §3.5.2.3: the matching values are replaced.
-                if (!JsonNode.DeepEquals(element, replacement))
+                if (!JsonEquality.DeepEquals(element, replacement))
                 {
                     _journal.Set(current, index, replacement.DeepClone());
                     MarkChanged(target.Path);
@@ -852,7 +852,7 @@ internal sealed class PatchSession
             {
                 foreach (var (subName, subValue) in replacement)
                 {
-                    if (!JsonNode.DeepEquals(element.GetPropertyIgnoreCase(subName), subValue))
+                    if (!JsonEquality.DeepEquals(element.GetPropertyIgnoreCase(subName), subValue))
                     {
                         SetMember(element, subName, subValue!.DeepClone());
                         MarkChanged(target.Path);
@@ -989,7 +989,7 @@ internal sealed class PatchSession
     private ScimError? CheckWrite(ScimAttributeDefinition attribute, JsonNode? current, JsonNode? value, ErrorPath path, out bool unchanged)
     {
         var assigned = !IsUnassigned(current);
-        unchanged = assigned && JsonNode.DeepEquals(current, value);
+        unchanged = assigned && JsonEquality.DeepEquals(current, value);
         switch (attribute.Mutability)
         {
             case ScimMutability.ReadOnly when !(unchanged && _compat.IgnoreUnchangedReadOnlyValues):
@@ -1032,7 +1032,7 @@ internal sealed class PatchSession
 
         foreach (var (name, value) in members)
         {
-            if (!JsonNode.DeepEquals(current.GetPropertyIgnoreCase(name), value))
+            if (!JsonEquality.DeepEquals(current.GetPropertyIgnoreCase(name), value))
             {
                 return false;
             }
