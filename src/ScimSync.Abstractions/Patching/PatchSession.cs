@@ -1,8 +1,11 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using ScimSync.Errors;
 using ScimSync.Filtering;
 using ScimSync.Internal;
@@ -179,7 +182,7 @@ internal sealed class PatchSession
         foreach (var snapshot in snapshots)
         {
             var current = GetContainer(snapshot.Target, create: false)?.GetPropertyIgnoreCase(snapshot.Target.Attribute.Name);
-            if ((IsUnassigned(current) && IsUnassigned(snapshot.Value)) || JsonNode.DeepEquals(current, snapshot.Value))
+            if ((IsUnassigned(current) && IsUnassigned(snapshot.Value)) || JsonEquality.DeepEquals(current, snapshot.Value))
             {
                 _changed!.RemoveAll(p => p.Length >= snapshot.Prefix.Length && p.StartsWith(snapshot.Prefix, StringComparison.Ordinal) &&
                                          (p.Length == snapshot.Prefix.Length || p[snapshot.Prefix.Length] == '.'));
@@ -382,7 +385,7 @@ internal sealed class PatchSession
         {
             var sub = target.Attribute.FindSubAttribute(subName)!;
             var existing = current?.GetPropertyIgnoreCase(sub.Name);
-            error = CheckWrite(sub, existing, subValue, target.Path + "." + sub.Name, out var unchanged);
+            error = CheckWrite(sub, existing, subValue, new ErrorPath(target.Path, sub.Name), out var unchanged);
             if (error is not null)
             {
                 return error;
@@ -419,7 +422,7 @@ internal sealed class PatchSession
         var current = container?.GetPropertyIgnoreCase(target.Attribute.Name) as JsonObject;
         var existing = current?.GetPropertyIgnoreCase(sub.Name);
         if (target.Attribute.Mutability == ScimMutability.ReadOnly &&
-            !(_compat.IgnoreUnchangedReadOnlyValues && existing is not null && JsonNode.DeepEquals(existing, normalized)))
+            !(_compat.IgnoreUnchangedReadOnlyValues && existing is not null && JsonEquality.DeepEquals(existing, normalized)))
         {
             return ScimError.Mutability($"\"{target.Attribute.Name}\" is read-only.");
         }
@@ -459,21 +462,58 @@ internal sealed class PatchSession
 
         var container = GetContainer(target, create: false);
         var current = container?.GetPropertyIgnoreCase(attribute.Name) as JsonArray;
-        var keys = new HashSet<string>(ValueComparer(attribute));
+
+        // The set holds the incoming keys (a request's worth), not the existing ones (a group's worth): existing values
+        // are only looked up, mostly without building a string for each.
+        var pending = new HashSet<string>(incoming.Count, ValueComparer(attribute));
+        var candidates = new List<JsonNode>(incoming.Count);
+        foreach (var element in incoming)
+        {
+            if (pending.Add(ValueKey(element)))
+            {
+                candidates.Add(element!);
+            }
+        }
+
         if (current is not null)
         {
-            foreach (var element in current)
+            var lookup = pending.GetAlternateLookup<ReadOnlySpan<char>>();
+            char[]? rented = null;
+            Span<char> buffer = stackalloc char[128];
+            try
             {
-                keys.Add(ValueKey(element));
+                foreach (var element in current)
+                {
+                    if (TryGetStringValueKey(element, ref buffer, ref rented, out var key))
+                    {
+                        lookup.Remove(key);
+                    }
+                    else
+                    {
+                        pending.Remove(ValueKey(element));
+                    }
+
+                    if (pending.Count == 0)
+                    {
+                        return null;
+                    }
+                }
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<char>.Shared.Return(rented);
+                }
             }
         }
 
         List<JsonNode>? added = null;
-        foreach (var element in incoming)
+        foreach (var element in candidates)
         {
-            if (keys.Add(ValueKey(element)))
+            if (pending.Contains(ValueKey(element)))
             {
-                (added ??= []).Add(element!);
+                (added ??= new List<JsonNode>(pending.Count)).Add(element);
             }
         }
 
@@ -671,7 +711,7 @@ internal sealed class PatchSession
                 return RemoveElements(target, current!, matches);
             }
 
-            var error = CheckRemove(target.Sub, target.Path + "." + target.Sub.Name);
+            var error = CheckRemove(target.Sub, new ErrorPath(target.Path, target.Sub.Name));
             if (error is not null)
             {
                 return error;
@@ -695,7 +735,7 @@ internal sealed class PatchSession
 
     private ScimError? SetFilteredSubAttribute(Target target, ScimAttributeDefinition sub, FilterNode? filter, JsonArray? current, List<int> matches, JsonNode? value)
     {
-        var error = Normalize(sub, value, false, target.Path + "." + sub.Name, out var normalized);
+        var error = Normalize(sub, value, false, new ErrorPath(target.Path, sub.Name), out var normalized);
         if (error is not null)
         {
             return error;
@@ -743,7 +783,7 @@ internal sealed class PatchSession
         {
             var element = (JsonObject)current![index]!;
             var existing = element.GetPropertyIgnoreCase(sub.Name);
-            error = CheckWrite(sub, existing, normalized, target.Path + "." + sub.Name, out var unchanged);
+            error = CheckWrite(sub, existing, normalized, new ErrorPath(target.Path, sub.Name), out var unchanged);
             if (error is not null)
             {
                 return error;
@@ -792,7 +832,7 @@ internal sealed class PatchSession
             foreach (var (subName, subValue) in replacement)
             {
                 var sub = attribute.FindSubAttribute(subName)!;
-                error = CheckWrite(sub, element.GetPropertyIgnoreCase(sub.Name), subValue, target.Path + "." + sub.Name, out _);
+                error = CheckWrite(sub, element.GetPropertyIgnoreCase(sub.Name), subValue, new ErrorPath(target.Path, sub.Name), out _);
                 if (error is not null)
                 {
                     return error;
@@ -802,7 +842,7 @@ internal sealed class PatchSession
             if (op == PatchOperationType.Replace)
             {
                 // RFC 7644 §3.5.2.3: the matching values are replaced.
-                if (!JsonNode.DeepEquals(element, replacement))
+                if (!JsonEquality.DeepEquals(element, replacement))
                 {
                     _journal.Set(current, index, replacement.DeepClone());
                     MarkChanged(target.Path);
@@ -812,7 +852,7 @@ internal sealed class PatchSession
             {
                 foreach (var (subName, subValue) in replacement)
                 {
-                    if (!JsonNode.DeepEquals(element.GetPropertyIgnoreCase(subName), subValue))
+                    if (!JsonEquality.DeepEquals(element.GetPropertyIgnoreCase(subName), subValue))
                     {
                         SetMember(element, subName, subValue!.DeepClone());
                         MarkChanged(target.Path);
@@ -946,10 +986,10 @@ internal sealed class PatchSession
     private static bool IsPrimary(JsonNode? node) =>
         node is JsonObject element && element.GetPropertyIgnoreCase(PrimaryName) is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
-    private ScimError? CheckWrite(ScimAttributeDefinition attribute, JsonNode? current, JsonNode? value, string path, out bool unchanged)
+    private ScimError? CheckWrite(ScimAttributeDefinition attribute, JsonNode? current, JsonNode? value, ErrorPath path, out bool unchanged)
     {
         var assigned = !IsUnassigned(current);
-        unchanged = assigned && JsonNode.DeepEquals(current, value);
+        unchanged = assigned && JsonEquality.DeepEquals(current, value);
         switch (attribute.Mutability)
         {
             case ScimMutability.ReadOnly when !(unchanged && _compat.IgnoreUnchangedReadOnlyValues):
@@ -961,7 +1001,7 @@ internal sealed class PatchSession
         }
     }
 
-    private static ScimError? CheckRemove(ScimAttributeDefinition attribute, string path)
+    private static ScimError? CheckRemove(ScimAttributeDefinition attribute, ErrorPath path)
     {
         // RFC 7644 §3.5.2.2: removing a required or read-only attribute fails with mutability.
         if (attribute.Mutability is ScimMutability.ReadOnly or ScimMutability.Immutable)
@@ -992,7 +1032,7 @@ internal sealed class PatchSession
 
         foreach (var (name, value) in members)
         {
-            if (!JsonNode.DeepEquals(current.GetPropertyIgnoreCase(name), value))
+            if (!JsonEquality.DeepEquals(current.GetPropertyIgnoreCase(name), value))
             {
                 return false;
             }
@@ -1026,8 +1066,67 @@ internal sealed class PatchSession
         return element is null ? "null" : element.ToJsonString();
     }
 
+    // ValueKey of an element whose "value" is a JSON string, as characters, without allocating a string when the value
+    // still sits in the parsed document. False when the key is not such a string; the caller then uses ValueKey.
+    private static bool TryGetStringValueKey(JsonNode? element, ref Span<char> buffer, ref char[]? rented, out ReadOnlySpan<char> key)
+    {
+        key = default;
+        if (element is not JsonObject obj || obj.GetPropertyIgnoreCase(ValueName) is not JsonValue v)
+        {
+            return false;
+        }
+
+        if (!v.TryGetValue<JsonElement>(out var json))
+        {
+            // A value the engine or a caller created holds its string already.
+            if (v.GetValueKind() == JsonValueKind.String && v.TryGetValue<string>(out var text))
+            {
+                key = text;
+                return true;
+            }
+
+            return false;
+        }
+
+        if (json.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(json);
+        if (raw.Length < 2 || raw[0] != (byte)'"' || raw[^1] != (byte)'"')
+        {
+            return false;
+        }
+
+        raw = raw[1..^1];
+        if (raw.IndexOf((byte)'\\') >= 0)
+        {
+            return false;
+        }
+
+        if (buffer.Length < raw.Length)
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+
+            rented = ArrayPool<char>.Shared.Rent(raw.Length);
+            buffer = rented;
+        }
+
+        if (Utf8.ToUtf16(raw, buffer, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            return false;
+        }
+
+        key = buffer[..written];
+        return true;
+    }
+
     // Checks a value against the attribute definition and returns a fresh, detached copy in canonical form.
-    private ScimError? Normalize(ScimAttributeDefinition attribute, JsonNode? value, bool element, string path, out JsonNode? result, bool dedupe = false)
+    private ScimError? Normalize(ScimAttributeDefinition attribute, JsonNode? value, bool element, ErrorPath path, out JsonNode? result, bool dedupe = false)
     {
         result = null;
         if (attribute.MultiValued && !element)
@@ -1101,7 +1200,7 @@ internal sealed class PatchSession
                     continue;
                 }
 
-                var error = Normalize(sub, memberValue, false, path + "." + sub.Name, out var normalized);
+                var error = Normalize(sub, memberValue, false, path.Append(sub.Name), out var normalized);
                 if (error is not null)
                 {
                     return error;
@@ -1358,6 +1457,19 @@ internal sealed class PatchSession
     }
 
     private sealed record Snapshot(Target Target, string Prefix, JsonNode? Value);
+
+    // An attribute path for error messages, joined only when a message is built: the success path never needs it.
+    private readonly struct ErrorPath(string path, string? sub)
+    {
+        private readonly string _path = path;
+        private readonly string? _sub = sub;
+
+        public static implicit operator ErrorPath(string path) => new(path, null);
+
+        public ErrorPath Append(string sub) => _sub is null ? new ErrorPath(_path, sub) : new ErrorPath(ToString(), sub);
+
+        public override string ToString() => _sub is null ? _path : string.Concat(_path, ".", _sub);
+    }
 
     private readonly record struct Target(
         ScimSchemaDefinition Schema,

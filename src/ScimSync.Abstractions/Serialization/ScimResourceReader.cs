@@ -32,7 +32,7 @@ namespace ScimSync.Serialization;
 /// </para>
 /// <para>Instances are immutable and thread-safe; create one per resource type and reuse it.</para>
 /// </remarks>
-public sealed class ScimResourceReader
+public sealed partial class ScimResourceReader
 {
     private static readonly string[] s_dateTimeFormats =
     [
@@ -81,12 +81,13 @@ public sealed class ScimResourceReader
         [NotNullWhen(true)] out JsonObject? resource,
         [NotNullWhen(false)] out ScimError? error)
     {
-        JsonNode? node;
+        JsonElement root;
         try
         {
-            node = JsonNode.Parse(
+            // The same parse JsonNode.Parse does, without wrapping every member in a node first.
+            root = JsonElement.Parse(
                 utf8Json,
-                documentOptions: new JsonDocumentOptions { MaxDepth = Options.MaxDepth, AllowDuplicateProperties = false });
+                new JsonDocumentOptions { MaxDepth = Options.MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -95,14 +96,25 @@ public sealed class ScimResourceReader
             return false;
         }
 
-        if (node is not JsonObject obj)
+        if (root.ValueKind != JsonValueKind.Object)
         {
             resource = null;
             error = ScimError.InvalidSyntax("The request body must be a JSON object.", 0);
             return false;
         }
 
-        return TryRead(obj, mode, out resource, out error);
+        try
+        {
+            resource = ReadResource(root, mode);
+            error = null;
+            return true;
+        }
+        catch (ScimException ex)
+        {
+            resource = null;
+            error = ex.Error;
+            return false;
+        }
     }
 
     /// <summary>Reads a resource that is already parsed. <paramref name="json"/> is not modified.</summary>
@@ -247,7 +259,13 @@ public sealed class ScimResourceReader
         }
 
         FillSchemas(schemas, schemasInput, presentExtensions, mode);
+        CheckRequiredAll(output, mode);
+        return output;
+    }
 
+    private void CheckRequiredAll(JsonObject output, ScimReadMode mode)
+    {
+        var core = ResourceType.Schema;
         if (mode != ScimReadMode.Stored)
         {
             CheckRequired(core, output, string.Empty);
@@ -263,8 +281,6 @@ public sealed class ScimResourceReader
                 }
             }
         }
-
-        return output;
     }
 
     private void FillSchemas(JsonArray schemas, JsonNode? input, List<ScimSchemaDefinition>? presentExtensions, ScimReadMode mode)
@@ -306,6 +322,12 @@ public sealed class ScimResourceReader
             }
         }
 
+        CompleteSchemas(schemas, hasCore, listed, presentExtensions, mode);
+    }
+
+    private void CompleteSchemas(JsonArray schemas, bool hasCore, List<string>? listed, List<ScimSchemaDefinition>? presentExtensions, ScimReadMode mode)
+    {
+        var core = ResourceType.Schema;
         if (!hasCore && mode != ScimReadMode.Stored)
         {
             throw Invalid($"'schemas' must list the core schema '{core.Id}'.");
