@@ -1,5 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
@@ -131,18 +132,15 @@ public sealed partial class ScimResourceReader
         [NotNullWhen(false)] out ScimError? error)
     {
         ArgumentNullException.ThrowIfNull(json);
-        try
+
+        // One set of reading rules: an object built in memory goes through the same path as a request body.
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            resource = ReadResource(json, mode);
-            error = null;
-            return true;
+            json.WriteTo(writer);
         }
-        catch (ScimException ex)
-        {
-            resource = null;
-            error = ex.Error;
-            return false;
-        }
+
+        return TryRead(buffer.WrittenSpan, mode, out resource, out error);
     }
 
     /// <summary>Reads a resource from UTF-8 JSON, throwing on invalid input.</summary>
@@ -186,83 +184,6 @@ public sealed partial class ScimResourceReader
 
     private static bool IsUrn(string key) => key.Contains(':', StringComparison.Ordinal);
 
-    private JsonObject ReadResource(JsonObject input, ScimReadMode mode)
-    {
-        var core = ResourceType.Schema;
-        var output = new JsonObject();
-        var schemas = new JsonArray();
-        output.Add(ScimCommonAttributes.Schemas.Name, schemas);
-        JsonNode? schemasInput = null;
-        List<ScimSchemaDefinition>? presentExtensions = null;
-
-        foreach (var (key, value) in input)
-        {
-            if (string.Equals(key, ScimCommonAttributes.Schemas.Name, StringComparison.OrdinalIgnoreCase))
-            {
-                schemasInput = value;
-                continue;
-            }
-
-            if (value is null)
-            {
-                continue;
-            }
-
-            if (IsUrn(key))
-            {
-                var schema = ResourceType.FindSchema(key);
-                if (schema is null || ReferenceEquals(schema, core))
-                {
-                    if (Options.RejectUnknownAttributes)
-                    {
-                        throw Invalid($"'{key}' is not a schema extension of resource type '{ResourceType.Name}'.");
-                    }
-
-                    continue;
-                }
-
-                if (value is not JsonObject extension)
-                {
-                    throw Invalid($"The extension '{schema.Id}' must be a JSON object.");
-                }
-
-                var read = ReadAttributes(schema, extension, mode, schema.Id + ":", keepUnknown: true);
-                if (read.Count > 0)
-                {
-                    AddOnce(output, schema.Id, read);
-                    (presentExtensions ??= []).Add(schema);
-                }
-
-                continue;
-            }
-
-            var definition = core.FindAttribute(key) ?? ScimCommonAttributes.Find(key);
-            if (definition is null)
-            {
-                if (Options.RejectUnknownAttributes)
-                {
-                    throw Invalid($"'{key}' is not an attribute of resource type '{ResourceType.Name}'.");
-                }
-
-                continue;
-            }
-
-            if (Skips(definition, mode))
-            {
-                continue;
-            }
-
-            if (ReadValue(definition, value, mode, definition.Name) is { } canonical)
-            {
-                AddOnce(output, definition.Name, canonical);
-            }
-        }
-
-        FillSchemas(schemas, schemasInput, presentExtensions, mode);
-        CheckRequiredAll(output, mode);
-        return output;
-    }
-
     private void CheckRequiredAll(JsonObject output, ScimReadMode mode)
     {
         var core = ResourceType.Schema;
@@ -281,48 +202,6 @@ public sealed partial class ScimResourceReader
                 }
             }
         }
-    }
-
-    private void FillSchemas(JsonArray schemas, JsonNode? input, List<ScimSchemaDefinition>? presentExtensions, ScimReadMode mode)
-    {
-        var core = ResourceType.Schema;
-        var hasCore = false;
-        List<string>? listed = null;
-        if (input is not null)
-        {
-            if (input is not JsonArray array)
-            {
-                throw new ScimException(ScimError.InvalidSyntax("'schemas' must be an array of schema URNs."));
-            }
-
-            foreach (var item in array)
-            {
-                if (item is not JsonValue uriValue || !uriValue.TryGetValue<string>(out var uri))
-                {
-                    throw new ScimException(ScimError.InvalidSyntax("'schemas' must be an array of schema URNs."));
-                }
-
-                var schema = ResourceType.FindSchema(uri);
-                if (ReferenceEquals(schema, core))
-                {
-                    hasCore = true;
-                }
-                else if (schema is not null)
-                {
-                    listed ??= [];
-                    if (!listed.Contains(schema.Id))
-                    {
-                        listed.Add(schema.Id);
-                    }
-                }
-                else if (Options.RejectUnknownAttributes)
-                {
-                    throw Invalid($"'schemas' lists '{uri}', which is not a schema of resource type '{ResourceType.Name}'.");
-                }
-            }
-        }
-
-        CompleteSchemas(schemas, hasCore, listed, presentExtensions, mode);
     }
 
     private void CompleteSchemas(JsonArray schemas, bool hasCore, List<string>? listed, List<ScimSchemaDefinition>? presentExtensions, ScimReadMode mode)
@@ -373,209 +252,6 @@ public sealed partial class ScimResourceReader
 
     private static bool Skips(ScimAttributeDefinition definition, ScimReadMode mode) =>
         definition.Mutability == ScimMutability.ReadOnly && mode != ScimReadMode.Stored;
-
-    private JsonObject ReadAttributes(ScimSchemaDefinition schema, JsonObject input, ScimReadMode mode, string prefix, bool keepUnknown)
-    {
-        var output = new JsonObject();
-        foreach (var (key, value) in input)
-        {
-            if (value is null)
-            {
-                continue;
-            }
-
-            var definition = schema.FindAttribute(key);
-            if (definition is null)
-            {
-                if (keepUnknown)
-                {
-                    AddOnce(output, key, value.DeepClone());
-                }
-
-                continue;
-            }
-
-            if (Skips(definition, mode))
-            {
-                continue;
-            }
-
-            if (ReadValue(definition, value, mode, prefix + definition.Name) is { } canonical)
-            {
-                AddOnce(output, definition.Name, canonical);
-            }
-        }
-
-        return output;
-    }
-
-    private JsonNode? ReadValue(ScimAttributeDefinition definition, JsonNode value, ScimReadMode mode, string path)
-    {
-        if (!definition.MultiValued)
-        {
-            if (value is JsonArray)
-            {
-                throw Invalid($"'{path}' is single-valued; an array was given.");
-            }
-
-            return ReadSingle(definition, value, mode, path);
-        }
-
-        if (value is not JsonArray array)
-        {
-            throw Invalid($"'{path}' is multi-valued and must be an array.");
-        }
-
-        var output = new JsonArray();
-        var primaries = 0;
-        for (var i = 0; i < array.Count; i++)
-        {
-            if (array[i] is not { } item)
-            {
-                continue;
-            }
-
-            if (item is JsonArray)
-            {
-                throw Invalid($"'{path}[{i}]' must not be an array.");
-            }
-
-            if (ReadSingle(definition, item, mode, $"{path}[{i}]") is not { } canonical)
-            {
-                continue;
-            }
-
-            if (canonical is JsonObject complex && complex["primary"] is JsonValue primary &&
-                primary.TryGetValue<bool>(out var isPrimary) && isPrimary && ++primaries > 1)
-            {
-                throw Invalid($"'{path}' has more than one value with \"primary\": true.");
-            }
-
-            output.Add(canonical);
-        }
-
-        return output.Count == 0 ? null : output;
-    }
-
-    private JsonNode? ReadSingle(ScimAttributeDefinition definition, JsonNode value, ScimReadMode mode, string path)
-    {
-        if (definition.IsComplex)
-        {
-            if (value is JsonObject complex)
-            {
-                return ReadComplex(definition, complex, mode, path);
-            }
-
-            if (ReferenceEquals(definition, _manager) && Options.Compatibility.ManagerAsString &&
-                value is JsonValue bare && bare.TryGetValue<string>(out var managerId))
-            {
-                return managerId.Length == 0 ? null : new JsonObject { ["value"] = managerId };
-            }
-
-            throw Invalid($"'{path}' must be a complex value (a JSON object).");
-        }
-
-        if (value is not JsonValue scalar)
-        {
-            throw Invalid($"'{path}' must be a {TypeName(definition.Type)}, not a JSON {(value is JsonObject ? "object" : "array")}.");
-        }
-
-        switch (definition.Type)
-        {
-            case ScimAttributeType.Boolean:
-                if (scalar.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
-                {
-                    return scalar.DeepClone();
-                }
-
-                if (Options.Compatibility.BooleanStrings && scalar.TryGetValue<string>(out var text) && bool.TryParse(text, out var flag))
-                {
-                    return JsonValue.Create(flag);
-                }
-
-                break;
-            case ScimAttributeType.Integer:
-                if (scalar.GetValueKind() == JsonValueKind.Number && scalar.TryGetValue<long>(out _))
-                {
-                    return scalar.DeepClone();
-                }
-
-                break;
-            case ScimAttributeType.Decimal:
-                if (scalar.GetValueKind() == JsonValueKind.Number)
-                {
-                    return scalar.DeepClone();
-                }
-
-                break;
-            case ScimAttributeType.DateTime:
-                if (scalar.TryGetValue<string>(out var date) &&
-                    DateTimeOffset.TryParseExact(date, s_dateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
-                {
-                    return scalar.DeepClone();
-                }
-
-                break;
-            case ScimAttributeType.Binary:
-                if (scalar.TryGetValue<string>(out var data) && System.Buffers.Text.Base64.IsValid(data))
-                {
-                    return scalar.DeepClone();
-                }
-
-                break;
-            case ScimAttributeType.Reference:
-                if (scalar.TryGetValue<string>(out var reference) && Uri.TryCreate(reference, UriKind.RelativeOrAbsolute, out _))
-                {
-                    return scalar.DeepClone();
-                }
-
-                break;
-            default:
-                if (scalar.GetValueKind() == JsonValueKind.String)
-                {
-                    return scalar.DeepClone();
-                }
-
-                break;
-        }
-
-        throw Invalid($"'{path}' must be a {TypeName(definition.Type)}.");
-    }
-
-    private JsonObject? ReadComplex(ScimAttributeDefinition definition, JsonObject input, ScimReadMode mode, string path)
-    {
-        var output = new JsonObject();
-        foreach (var (key, value) in input)
-        {
-            if (value is null)
-            {
-                continue;
-            }
-
-            var sub = definition.FindSubAttribute(key);
-            if (sub is null)
-            {
-                if (Options.RejectUnknownAttributes)
-                {
-                    throw Invalid($"'{path}.{key}' is not a sub-attribute of '{definition.Name}'.");
-                }
-
-                continue;
-            }
-
-            if (Skips(sub, mode))
-            {
-                continue;
-            }
-
-            if (ReadValue(sub, value, mode, path + "." + sub.Name) is { } canonical)
-            {
-                AddOnce(output, sub.Name, canonical);
-            }
-        }
-
-        return output.Count == 0 ? null : output;
-    }
 
     private static string TypeName(ScimAttributeType type) => type switch
     {

@@ -9,8 +9,8 @@ using ScimSync.Serialization;
 namespace ScimSync.Abstractions.Tests.Serialization;
 
 /// <summary>
-/// Reading UTF-8 text walks the parsed elements without building input nodes; these properties hold it to the
-/// JsonObject overload on random mixes of valid, invalid, unknown, null and oddly cased members.
+/// Reading UTF-8 text and reading an already-parsed JsonObject (written back to UTF-8 first) must agree on random
+/// mixes of valid, invalid, unknown, null and oddly cased members.
 /// </summary>
 public sealed class ScimResourceReaderPropertyTests
 {
