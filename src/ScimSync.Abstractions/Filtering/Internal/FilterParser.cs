@@ -1,5 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using ScimSync.Errors;
@@ -18,6 +19,13 @@ namespace ScimSync.Filtering.Internal;
 /// </remarks>
 internal ref struct FilterParser
 {
+    private const byte Name = 1;
+
+    // Where a plain string value ends: its closing quote, an escape, or a control character (an error).
+    private static readonly SearchValues<char> s_stringStops = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
+
     private readonly ReadOnlySpan<char> _s;
     private readonly int _maxDepth;
     private readonly int _maxTerms;
@@ -264,7 +272,7 @@ internal ref struct FilterParser
             return ParseGroup(inBrackets);
         }
 
-        if (IsAsciiLetter(Current) && LetterRunIs(_pos, "not"))
+        if ((Current | 0x20) == 'n' && LetterRunIs(_pos, "not"))
         {
             var save = _pos;
             _pos += 3;
@@ -419,13 +427,22 @@ internal ref struct FilterParser
     // ("2.0"); '$' is accepted in names for "$ref" (RFC 7643 §2.1 allows it, the §3.4.2.2 ABNF forgot it).
     private AttributePath? ParseAttributePathRequired(string expected, bool relative)
     {
+        // Scanned on locals: fields of a ref struct are reached through 'this' and reloaded every iteration.
+        var s = _s;
         var start = _pos;
-        while (_pos < _s.Length && IsPathChar(_s[_pos]))
+        var end = start;
+        var colon = -1;
+        while ((uint)end < (uint)s.Length && IsPathChar(s[end]))
         {
-            _pos++;
+            if (s[end] == ':')
+            {
+                colon = end - start;
+            }
+
+            end++;
         }
 
-        var end = _pos;
+        _pos = end;
         if (end == start)
         {
             if (!AtEnd && Current == '"')
@@ -436,10 +453,9 @@ internal ref struct FilterParser
             return Fail<AttributePath>($"expected {expected} at {start}", start);
         }
 
-        var span = _s[start..end];
+        var span = s[start..end];
         string? uri = null;
         var nameStart = start;
-        var colon = span.LastIndexOf(':');
         if (colon >= 0)
         {
             if (relative)
@@ -461,7 +477,7 @@ internal ref struct FilterParser
             }
         }
 
-        var rest = _s[nameStart..end];
+        var rest = s[nameStart..end];
         var dot = rest.IndexOf('.');
         var nameEnd = dot < 0 ? end : nameStart + dot;
         if (nameEnd == nameStart)
@@ -505,13 +521,16 @@ internal ref struct FilterParser
             sub = NameCache.Name(_s[subStart..end]);
         }
 
-        return new AttributePath(uri, NameCache.Name(_s[nameStart..nameEnd]), sub);
+        return uri is null && sub is null
+            ? NameCache.UnqualifiedPath(s[nameStart..nameEnd])
+            : new AttributePath(uri, NameCache.Name(s[nameStart..nameEnd]), sub);
     }
 
     // ATTRNAME = ALPHA *(nameChar); nameChar = "-" / "_" / DIGIT / ALPHA (plus "$").
     private bool ValidateName(int start, int end)
     {
-        var first = _s[start];
+        var s = _s;
+        var first = s[start];
         if (!IsAsciiLetter(first) && first != '$')
         {
             Fail<object>($"an attribute name must start with a letter, not '{first}', at {start}", start);
@@ -520,8 +539,8 @@ internal ref struct FilterParser
 
         for (var i = start + 1; i < end; i++)
         {
-            var c = _s[i];
-            if (!IsAsciiLetter(c) && !char.IsAsciiDigit(c) && c != '-' && c != '_' && c != '$')
+            var c = s[i];
+            if (!IsNameChar(c))
             {
                 Fail<object>($"invalid character '{c}' in attribute name at {i}", i);
                 return false;
@@ -583,9 +602,10 @@ internal ref struct FilterParser
     private bool TryParseString(out string text)
     {
         var start = _pos;
-        var i = start + 1;
-        while (i < _s.Length)
+        var stop = _s[(start + 1)..].IndexOfAny(s_stringStops);
+        if (stop >= 0)
         {
+            var i = start + 1 + stop;
             var c = _s[i];
             if (c == '"')
             {
@@ -599,14 +619,9 @@ internal ref struct FilterParser
                 return TryParseEscapedString(start, i, out text);
             }
 
-            if (c < ' ')
-            {
-                Fail<object>($"unescaped control character in the string at {i}", i);
-                text = string.Empty;
-                return false;
-            }
-
-            i++;
+            Fail<object>($"unescaped control character in the string at {i}", i);
+            text = string.Empty;
+            return false;
         }
 
         Fail<object>($"unterminated string starting at {start}", start);
@@ -789,7 +804,8 @@ internal ref struct FilterParser
 
     private bool TryKeyword(string keyword)
     {
-        if (AtEnd || !LetterRunIs(_pos, keyword))
+        // Most calls look at the start of something else; the first letter rules them out cheaply.
+        if (AtEnd || (Current | 0x20) != keyword[0] || !LetterRunIs(_pos, keyword))
         {
             return false;
         }
@@ -812,12 +828,14 @@ internal ref struct FilterParser
 
     private int ScanLetters()
     {
-        while (_pos < _s.Length && IsAsciiLetter(_s[_pos]))
+        var s = _s;
+        var i = _pos;
+        while ((uint)i < (uint)s.Length && IsAsciiLetter(s[i]))
         {
-            _pos++;
+            i++;
         }
 
-        return _pos;
+        return _pos = i;
     }
 
     private int ScanNameChars()
@@ -832,16 +850,31 @@ internal ref struct FilterParser
 
     private void SkipWhitespace()
     {
-        while (_pos < _s.Length && (_s[_pos] == ' ' || _s[_pos] == '\t'))
+        var s = _s;
+        var i = _pos;
+        while ((uint)i < (uint)s.Length && s[i] is ' ' or '\t')
         {
-            _pos++;
+            i++;
         }
+
+        _pos = i;
     }
 
     private static bool IsAsciiLetter(char c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a';
 
-    private static bool IsPathChar(char c) =>
-        IsAsciiLetter(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '$' or '.' or ':';
+    // ALPHA / DIGIT / "-" / "_" / "$", plus "." and ":" that separate the parts of a path.
+    private static bool IsPathChar(char c) => c < 128 && CharClasses[c] != 0;
+
+    private static bool IsNameChar(char c) => c < 128 && CharClasses[c] == Name;
+
+    // 1 for name characters, 2 for the separators '.' and ':', 0 otherwise; indexed by ASCII code.
+    private static ReadOnlySpan<byte> CharClasses =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    ];
 
     private T? Fail<T>(string detail, int position)
         where T : class
