@@ -17,6 +17,8 @@ namespace ScimSync.Filtering.Internal;
 /// Errors are returned, not thrown: the first failing rule records a <see cref="ScimError"/> and every caller
 /// unwinds by returning <see langword="null"/>.
 /// </remarks>
+// Error messages are concatenated rather than interpolated: each interpolation handler is a struct the JIT zeroes in
+// the prolog of every call, which made the hot parsing methods clear ~500 bytes of stack per term.
 internal ref struct FilterParser
 {
     private const byte Name = 1;
@@ -48,7 +50,7 @@ internal ref struct FilterParser
         if (text.Length > options.MaxLength)
         {
             error = ScimError.InvalidFilter(
-                $"the filter is longer than the maximum of {options.MaxLength} characters", options.MaxLength);
+                "the filter is longer than the maximum of " + options.MaxLength + " characters", options.MaxLength);
             return null;
         }
 
@@ -77,7 +79,7 @@ internal ref struct FilterParser
             if (!parser.AtEnd)
             {
                 path = parser.Fail<AttributePath>(
-                    $"unexpected '{parser.Current}' after the attribute path at {parser._pos}", parser._pos);
+                    "unexpected '" + parser.Current + "' after the attribute path at " + parser._pos, parser._pos);
             }
         }
 
@@ -116,7 +118,7 @@ internal ref struct FilterParser
 
             if (parser.Current != ',')
             {
-                parser.Fail<object>($"expected ',' or the end of the list at {parser._pos}", parser._pos);
+                parser.Fail<object>("expected ',' or the end of the list at " + parser._pos, parser._pos);
                 error = parser._error;
                 return null;
             }
@@ -134,7 +136,7 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (AtEnd)
         {
-            return Fail<FilterNode>($"the filter is empty at {_pos}", _pos);
+            return Fail<FilterNode>("the filter is empty at " + _pos, _pos);
         }
 
         var node = ParseOr(inBrackets: false);
@@ -148,9 +150,9 @@ internal ref struct FilterParser
         {
             return Current switch
             {
-                ')' => Fail<FilterNode>($"unexpected ')' without a matching '(' at {_pos}", _pos),
-                ']' => Fail<FilterNode>($"unexpected ']' without a matching '[' at {_pos}", _pos),
-                _ => Fail<FilterNode>($"expected 'and', 'or' or the end of the filter at {_pos}", _pos),
+                ')' => Fail<FilterNode>("unexpected ')' without a matching '(' at " + _pos, _pos),
+                ']' => Fail<FilterNode>("unexpected ']' without a matching '[' at " + _pos, _pos),
+                _ => Fail<FilterNode>("expected 'and', 'or' or the end of the filter at " + _pos, _pos),
             };
         }
 
@@ -173,7 +175,7 @@ internal ref struct FilterParser
             if (path.SubAttributeName is not null)
             {
                 return Fail<PatchPath>(
-                    $"a value filter must follow an attribute, not the sub-attribute '{path}', at {open}", open);
+                    "a value filter must follow an attribute, not the sub-attribute '" + path + "', at " + open, open);
             }
 
             filter = ParseBracketFilter(open);
@@ -188,7 +190,7 @@ internal ref struct FilterParser
                 var end = ScanNameChars();
                 if (end == subStart)
                 {
-                    return Fail<PatchPath>($"expected a sub-attribute name after '.' at {subStart}", subStart);
+                    return Fail<PatchPath>("expected a sub-attribute name after '.' at " + subStart, subStart);
                 }
 
                 if (!ValidateName(subStart, end))
@@ -203,7 +205,7 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (!AtEnd)
         {
-            return Fail<PatchPath>($"unexpected '{Current}' in the path at {_pos}", _pos);
+            return Fail<PatchPath>("unexpected '" + Current + "' in the path at " + _pos, _pos);
         }
 
         return new PatchPath(path, filter);
@@ -264,7 +266,7 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (AtEnd)
         {
-            return Fail<FilterNode>($"expected an attribute path, 'not' or '(' at {_pos}", _pos);
+            return Fail<FilterNode>("expected an attribute path, 'not' or '(' at " + _pos, _pos);
         }
 
         if (Current == '(')
@@ -298,13 +300,13 @@ internal ref struct FilterParser
         {
             if (inBrackets)
             {
-                return Fail<FilterNode>($"value filters cannot be nested at {_pos}", _pos);
+                return Fail<FilterNode>("value filters cannot be nested at " + _pos, _pos);
             }
 
             if (path.SubAttributeName is not null)
             {
                 return Fail<FilterNode>(
-                    $"a value filter must follow an attribute, not the sub-attribute '{path}', at {_pos}", _pos);
+                    "a value filter must follow an attribute, not the sub-attribute '" + path + "', at " + _pos, _pos);
             }
 
             var filter = ParseBracketFilter(_pos);
@@ -316,7 +318,7 @@ internal ref struct FilterParser
             if (!AtEnd && Current == '.')
             {
                 return Fail<FilterNode>(
-                    $"a sub-attribute after ']' is only allowed in PATCH paths at {_pos}", _pos);
+                    "a sub-attribute after ']' is only allowed in PATCH paths at " + _pos, _pos);
             }
 
             return new ValuePathNode(path, filter);
@@ -329,13 +331,13 @@ internal ref struct FilterParser
         if (opEnd == opStart || pathEnd == opStart)
         {
             return Fail<FilterNode>(
-                $"expected a comparison operator after '{_s[pathStart..pathEnd]}' at {opStart}", opStart);
+                "expected a comparison operator after '" + _s[pathStart..pathEnd].ToString() + "' at " + opStart, opStart);
         }
 
         if (++_terms > _maxTerms)
         {
             return Fail<FilterNode>(
-                $"the filter has more than the maximum of {_maxTerms} attribute expressions at {pathStart}", pathStart);
+                "the filter has more than the maximum of " + _maxTerms + " attribute expressions at " + pathStart, pathStart);
         }
 
         var word = _s[opStart..opEnd];
@@ -348,15 +350,15 @@ internal ref struct FilterParser
         {
             return path is { SchemaUri: null, SubAttributeName: null } &&
                    path.AttributeName.Equals("not", StringComparison.OrdinalIgnoreCase)
-                ? Fail<FilterNode>($"expected '(' after 'not' at {opStart}", opStart)
-                : Fail<FilterNode>($"unknown comparison operator '{word}' at {opStart}", opStart);
+                ? Fail<FilterNode>("expected '(' after 'not' at " + opStart, opStart)
+                : Fail<FilterNode>("unknown comparison operator '" + word.ToString() + "' at " + opStart, opStart);
         }
 
         var afterOp = _pos;
         SkipWhitespace();
         if (AtEnd || (afterOp == _pos && Current != '"'))
         {
-            return Fail<FilterNode>($"expected a comparison value after '{word}' at {_pos}", _pos);
+            return Fail<FilterNode>("expected a comparison value after '" + word.ToString() + "' at " + _pos, _pos);
         }
 
         return TryParseValue(out var value) ? new ComparisonNode(path, op, value) : null;
@@ -367,7 +369,7 @@ internal ref struct FilterParser
         var open = _pos;
         if (++_depth > _maxDepth)
         {
-            return Fail<FilterNode>($"the filter is nested deeper than the maximum of {_maxDepth} levels at {open}", open);
+            return Fail<FilterNode>("the filter is nested deeper than the maximum of " + _maxDepth + " levels at " + open, open);
         }
 
         _pos++;
@@ -380,12 +382,12 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (AtEnd)
         {
-            return Fail<FilterNode>($"missing ')' for the '(' at {open}", _pos);
+            return Fail<FilterNode>("missing ')' for the '(' at " + open, _pos);
         }
 
         if (Current != ')')
         {
-            return Fail<FilterNode>($"expected ')', 'and' or 'or' at {_pos}", _pos);
+            return Fail<FilterNode>("expected ')', 'and' or 'or' at " + _pos, _pos);
         }
 
         _pos++;
@@ -397,7 +399,7 @@ internal ref struct FilterParser
     {
         if (++_depth > _maxDepth)
         {
-            return Fail<FilterNode>($"the filter is nested deeper than the maximum of {_maxDepth} levels at {open}", open);
+            return Fail<FilterNode>("the filter is nested deeper than the maximum of " + _maxDepth + " levels at " + open, open);
         }
 
         _pos = open + 1;
@@ -410,12 +412,12 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (AtEnd)
         {
-            return Fail<FilterNode>($"missing ']' for the '[' at {open}", _pos);
+            return Fail<FilterNode>("missing ']' for the '[' at " + open, _pos);
         }
 
         if (Current != ']')
         {
-            return Fail<FilterNode>($"expected ']', 'and' or 'or' at {_pos}", _pos);
+            return Fail<FilterNode>("expected ']', 'and' or 'or' at " + _pos, _pos);
         }
 
         _pos++;
@@ -447,10 +449,10 @@ internal ref struct FilterParser
         {
             if (!AtEnd && Current == '"')
             {
-                return Fail<AttributePath>($"expected {expected} at {start}, not a string value", start);
+                return Fail<AttributePath>("expected " + expected + " at " + start + ", not a string value", start);
             }
 
-            return Fail<AttributePath>($"expected {expected} at {start}", start);
+            return Fail<AttributePath>("expected " + expected + " at " + start, start);
         }
 
         var span = s[start..end];
@@ -461,19 +463,19 @@ internal ref struct FilterParser
             if (relative)
             {
                 return Fail<AttributePath>(
-                    $"paths inside a value filter are relative to its attribute; a schema URN is not allowed at {start}", start);
+                    "paths inside a value filter are relative to its attribute; a schema URN is not allowed at " + start, start);
             }
 
             if (colon == 0)
             {
-                return Fail<AttributePath>($"expected a schema URN before ':' at {start}", start);
+                return Fail<AttributePath>("expected a schema URN before ':' at " + start, start);
             }
 
             uri = NameCache.Uri(span[..colon]);
             nameStart = start + colon + 1;
             if (nameStart == end)
             {
-                return Fail<AttributePath>($"expected an attribute name after the schema URN at {nameStart}", nameStart);
+                return Fail<AttributePath>("expected an attribute name after the schema URN at " + nameStart, nameStart);
             }
         }
 
@@ -482,7 +484,7 @@ internal ref struct FilterParser
         var nameEnd = dot < 0 ? end : nameStart + dot;
         if (nameEnd == nameStart)
         {
-            return Fail<AttributePath>($"expected an attribute name at {nameStart}", nameStart);
+            return Fail<AttributePath>("expected an attribute name at " + nameStart, nameStart);
         }
 
         if (!ValidateName(nameStart, nameEnd))
@@ -497,19 +499,19 @@ internal ref struct FilterParser
             if (relative)
             {
                 return Fail<AttributePath>(
-                    $"paths inside a value filter name one sub-attribute and cannot have their own at {nameEnd}", nameEnd);
+                    "paths inside a value filter name one sub-attribute and cannot have their own at " + nameEnd, nameEnd);
             }
 
             if (subStart == end || _s[subStart] == '.')
             {
-                return Fail<AttributePath>($"expected a sub-attribute name after '.' at {subStart}", subStart);
+                return Fail<AttributePath>("expected a sub-attribute name after '.' at " + subStart, subStart);
             }
 
             var secondDot = _s[subStart..end].IndexOf('.');
             if (secondDot >= 0)
             {
                 return Fail<AttributePath>(
-                    $"an attribute path has at most one sub-attribute; unexpected '.' at {subStart + secondDot}",
+                    "an attribute path has at most one sub-attribute; unexpected '.' at " + (subStart + secondDot),
                     subStart + secondDot);
             }
 
@@ -526,7 +528,7 @@ internal ref struct FilterParser
             : new AttributePath(uri, NameCache.Name(s[nameStart..nameEnd]), sub);
     }
 
-    // ATTRNAME = ALPHA *(nameChar); nameChar = "-" / "_" / DIGIT / ALPHA (plus "$").
+    // ATTRNAME = ALPHA *(nameChar); nameChar = "-" / "_" / DIGIT / ALPHA (plus "").
     private bool ValidateName(int start, int end)
     {
         var s = _s;
@@ -542,7 +544,7 @@ internal ref struct FilterParser
             var c = s[i];
             if (!IsNameChar(c))
             {
-                Fail<object>($"invalid character '{c}' in attribute name at {i}", i);
+                Fail<object>("invalid character '" + c + "' in attribute name at " + i, i);
                 return false;
             }
         }
@@ -592,7 +594,7 @@ internal ref struct FilterParser
                 return true;
             }
 
-            Fail<object>($"expected a comparison value (a JSON string, number, true, false or null) at {start}", start);
+            Fail<object>("expected a comparison value (a JSON string, number, true, false or null) at " + start, start);
         }
 
         value = default;
@@ -619,12 +621,12 @@ internal ref struct FilterParser
                 return TryParseEscapedString(start, i, out text);
             }
 
-            Fail<object>($"unescaped control character in the string at {i}", i);
+            Fail<object>("unescaped control character in the string at " + i, i);
             text = string.Empty;
             return false;
         }
 
-        Fail<object>($"unterminated string starting at {start}", start);
+        Fail<object>("unterminated string starting at " + start, start);
         text = string.Empty;
         return false;
     }
@@ -647,7 +649,7 @@ internal ref struct FilterParser
 
             if (c < ' ')
             {
-                Fail<object>($"unescaped control character in the string at {i}", i);
+                Fail<object>("unescaped control character in the string at " + i, i);
                 return false;
             }
 
@@ -678,7 +680,7 @@ internal ref struct FilterParser
                     if (i + 6 > _s.Length ||
                         !int.TryParse(_s.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
                     {
-                        Fail<object>($"invalid \\u escape (expected four hex digits) at {i}", i);
+                        Fail<object>("invalid \\u escape (expected four hex digits) at " + i, i);
                         return false;
                     }
 
@@ -686,14 +688,14 @@ internal ref struct FilterParser
                     i += 4;
                     break;
                 default:
-                    Fail<object>($"invalid escape sequence '\\{e}' in the string at {i}", i);
+                    Fail<object>("invalid escape sequence '\\" + e + "' in the string at " + i, i);
                     return false;
             }
 
             i += 2;
         }
 
-        Fail<object>($"unterminated string starting at {start}", start);
+        Fail<object>("unterminated string starting at " + start, start);
         return false;
     }
 
@@ -710,7 +712,7 @@ internal ref struct FilterParser
 
         if (i >= _s.Length || !char.IsAsciiDigit(_s[i]))
         {
-            Fail<object>($"invalid number: expected a digit at {i}", i);
+            Fail<object>("invalid number: expected a digit at " + i, i);
             return false;
         }
 
@@ -731,7 +733,7 @@ internal ref struct FilterParser
             i++;
             if (i >= _s.Length || !char.IsAsciiDigit(_s[i]))
             {
-                Fail<object>($"invalid number: expected a digit after '.' at {i}", i);
+                Fail<object>("invalid number: expected a digit after '.' at " + i, i);
                 return false;
             }
 
@@ -751,7 +753,7 @@ internal ref struct FilterParser
 
             if (i >= _s.Length || !char.IsAsciiDigit(_s[i]))
             {
-                Fail<object>($"invalid number: expected a digit in the exponent at {i}", i);
+                Fail<object>("invalid number: expected a digit in the exponent at " + i, i);
                 return false;
             }
 
@@ -763,14 +765,14 @@ internal ref struct FilterParser
 
         if (i < _s.Length && (IsPathChar(_s[i]) || _s[i] == '"'))
         {
-            Fail<object>($"invalid number: unexpected '{_s[i]}' at {i}", i);
+            Fail<object>("invalid number: unexpected '" + (_s[i]) + "' at " + i, i);
             return false;
         }
 
         const NumberStyles Styles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
         if (!decimal.TryParse(_s[start..i], Styles, CultureInfo.InvariantCulture, out number))
         {
-            Fail<object>($"the number at {start} is out of range", start);
+            Fail<object>("the number at " + start + " is out of range", start);
             return false;
         }
 
@@ -862,7 +864,7 @@ internal ref struct FilterParser
 
     private static bool IsAsciiLetter(char c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a';
 
-    // ALPHA / DIGIT / "-" / "_" / "$", plus "." and ":" that separate the parts of a path.
+    // ALPHA / DIGIT / "-" / "_" / "", plus "." and ":" that separate the parts of a path.
     private static bool IsPathChar(char c) => c < 128 && CharClasses[c] != 0;
 
     private static bool IsNameChar(char c) => c < 128 && CharClasses[c] == Name;
