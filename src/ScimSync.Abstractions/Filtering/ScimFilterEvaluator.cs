@@ -438,9 +438,9 @@ public sealed class ScimFilterEvaluator
 
                 return false;
             case JsonObject obj:
-                foreach (var member in obj)
+                for (var i = 0; i < obj.Count; i++)
                 {
-                    if (IsPresent(member.Value))
+                    if (IsPresent(obj.GetAt(i).Value))
                     {
                         return true;
                     }
