@@ -3,6 +3,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimSync.Errors;
@@ -44,14 +46,14 @@ public sealed class ScimFilterEvaluator
     // Bounded so a client sending endless distinct unknown names cannot grow it without limit.
     private const int MaxCachedPaths = 1024;
 
-    private static readonly string[] s_dateTimeFormats =
-    [
-        "yyyy-MM-dd'T'HH:mm:ssK",
-        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
-    ];
+    // Longer strings are decoded to a string; SCIM values rarely come close.
+    private const int MaxStackChars = 256;
 
     private readonly ScimResourceTypeDefinition _resourceType;
     private readonly ConcurrentDictionary<AttributePath, ScimAttributeResolution?> _resolutions = new();
+    private readonly ConditionalWeakTable<FilterNode, Plan> _rootPlans = new();
+    private readonly ConditionalWeakTable<FilterNode, ValuePlan> _valuePlans = new();
+    private readonly ConditionalWeakTable<FilterNode, Plan>.CreateValueCallback _compileRoot;
     private int _cachedPaths;
 
     /// <summary>Initializes an evaluator for one resource type.</summary>
@@ -61,6 +63,7 @@ public sealed class ScimFilterEvaluator
     {
         ArgumentNullException.ThrowIfNull(resourceType);
         _resourceType = resourceType;
+        _compileRoot = filter => Compile(filter, parent: null);
     }
 
     /// <summary>Returns whether a resource matches a filter.</summary>
@@ -75,7 +78,7 @@ public sealed class ScimFilterEvaluator
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(resource);
-        return Evaluate(filter, resource, parent: null);
+        return GetRootPlan(filter).Evaluate(resource);
     }
 
     /// <summary>
@@ -96,7 +99,7 @@ public sealed class ScimFilterEvaluator
         ArgumentNullException.ThrowIfNull(valueFilter);
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(complexAttribute);
-        return Evaluate(valueFilter, value, complexAttribute);
+        return GetValuePlan(valueFilter, complexAttribute).Evaluate(value);
     }
 
     /// <summary>
@@ -166,88 +169,82 @@ public sealed class ScimFilterEvaluator
         }
     }
 
-    private bool Evaluate(FilterNode node, JsonNode scope, ScimAttributeDefinition? parent)
+    // Plans are compiled once per filter instance: path resolution, the operator/value checks and the parsing of
+    // dateTime comparison values then cost nothing per resource. Keyed by reference (records compare by value) and
+    // held weakly, so they live exactly as long as the caller's tree.
+    private Plan GetRootPlan(FilterNode filter) =>
+        _rootPlans.TryGetValue(filter, out var plan) ? plan : _rootPlans.GetValue(filter, _compileRoot);
+
+    private Plan GetValuePlan(FilterNode valueFilter, ScimAttributeDefinition complexAttribute)
+    {
+        if (_valuePlans.TryGetValue(valueFilter, out var cached) && ReferenceEquals(cached.Parent, complexAttribute))
+        {
+            return cached.Plan;
+        }
+
+        var plan = Compile(valueFilter, complexAttribute);
+        _valuePlans.AddOrUpdate(valueFilter, new ValuePlan(complexAttribute, plan));
+        return plan;
+    }
+
+    private Plan Compile(FilterNode node, ScimAttributeDefinition? parent)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (node)
         {
             case LogicalNode logical:
-                var left = Evaluate(logical.Left, scope, parent);
-                return logical.Operator == LogicalOperator.And
-                    ? left && Evaluate(logical.Right, scope, parent)
-                    : left || Evaluate(logical.Right, scope, parent);
+                var left = Compile(logical.Left, parent);
+                var right = Compile(logical.Right, parent);
+                return logical.Operator == LogicalOperator.And ? new AndPlan(left, right) : new OrPlan(left, right);
             case NotNode not:
-                return !Evaluate(not.Operand, scope, parent);
+                return new NotPlan(Compile(not.Operand, parent));
             case PresentNode present:
-                return TryResolve(present.Path, parent, out var presentTarget) &&
-                       IsPresent(Locate(scope, presentTarget));
+                return TryResolve(present.Path, parent, out var presentTarget)
+                    ? new PresentPlan(presentTarget)
+                    : ConstantPlan.False;
             case ComparisonNode comparison:
-                return EvaluateComparison(comparison, scope, parent);
+                return CompileComparison(comparison, parent);
             case ValuePathNode valuePath:
-                return EvaluateValuePath(valuePath, scope, parent);
+                if (parent is not null)
+                {
+                    return new ErrorPlan(ScimError.InvalidFilter($"value filters cannot be nested ('{valuePath.Path}')"));
+                }
+
+                if (valuePath.Path.SubAttributeName is not null || !TryResolve(valuePath.Path, null, out var resolved))
+                {
+                    return ConstantPlan.False;
+                }
+
+                return new ValuePathPlan(resolved, Compile(valuePath.Filter, resolved.Attribute));
             default:
                 throw new ArgumentException($"Unknown filter node type {node.GetType()}.", nameof(node));
         }
     }
 
-    private bool EvaluateComparison(ComparisonNode comparison, JsonNode scope, ScimAttributeDefinition? parent)
+    private Plan CompileComparison(ComparisonNode comparison, ScimAttributeDefinition? parent)
     {
         if (!TryResolve(comparison.Path, parent, out var resolved))
         {
             // Unknown attributes are absent: only "ne" and "eq null" match.
             return comparison.Operator == ComparisonOperator.NotEqual
-                ? comparison.Value.Kind != FilterValueKind.Null
-                : comparison.Operator == ComparisonOperator.Equal && comparison.Value.Kind == FilterValueKind.Null;
+                ? ConstantPlan.Of(comparison.Value.Kind != FilterValueKind.Null)
+                : ConstantPlan.Of(comparison.Operator == ComparisonOperator.Equal && comparison.Value.Kind == FilterValueKind.Null);
         }
 
         if (CheckComparison(comparison, resolved, out var definition, out var subName) is { } error)
         {
-            throw new ScimException(error);
+            return new ErrorPlan(error);
         }
 
-        var node = Locate(scope, resolved);
         var value = comparison.Value;
         if (value.Kind == FilterValueKind.Null)
         {
-            var present = subName is null ? IsPresent(node) : AnySubPresent(node, subName);
-            return comparison.Operator == ComparisonOperator.Equal ? !present : present;
+            return new NullComparisonPlan(resolved, subName, comparison.Operator == ComparisonOperator.Equal);
         }
 
         var negate = comparison.Operator == ComparisonOperator.NotEqual;
         var test = new ValueTest(negate ? ComparisonOperator.Equal : comparison.Operator, value, definition!);
-        var any = subName is null ? test.MatchesAny(node) : test.MatchesAnySub(node, subName);
-        return any != negate;
-    }
-
-    private bool EvaluateValuePath(ValuePathNode valuePath, JsonNode scope, ScimAttributeDefinition? parent)
-    {
-        if (parent is not null)
-        {
-            throw new ScimException(ScimError.InvalidFilter($"value filters cannot be nested ('{valuePath.Path}')"));
-        }
-
-        if (valuePath.Path.SubAttributeName is not null || !TryResolve(valuePath.Path, null, out var resolved))
-        {
-            return false;
-        }
-
-        switch (Locate(scope, resolved))
-        {
-            case JsonArray array:
-                foreach (var element in array)
-                {
-                    if (element is not null && Evaluate(valuePath.Filter, element, resolved.Attribute))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            case JsonNode single:
-                return Evaluate(valuePath.Filter, single, resolved.Attribute);
-            default:
-                return false;
-        }
+        return new ComparisonPlan(resolved, subName, test, negate);
     }
 
     // Works out which definition a comparison applies to and whether the operator and value suit its type.
@@ -312,7 +309,7 @@ public sealed class ScimFilterEvaluator
                     return ScimError.InvalidFilter($"'{comparison.Path}' is a dateTime attribute; compare it with a dateTime string");
                 }
 
-                return substring || TryParseDateTime(value.Text!, out _)
+                return substring || FilterDateTime.TryParse(value.Text, out _)
                     ? null
                     : ScimError.InvalidFilter($"'{value.Text}' is not a valid dateTime (for example 2011-05-13T04:42:34Z) for '{comparison.Path}'");
             case ScimAttributeType.Binary when ordering:
@@ -406,8 +403,10 @@ public sealed class ScimFilterEvaluator
     {
         if (node is JsonArray array)
         {
-            foreach (var element in array)
+            // JsonArray's enumerator is boxed; indexing allocates nothing.
+            for (var i = 0; i < array.Count; i++)
             {
+                var element = array[i];
                 if (element is JsonObject item && IsPresent(item.GetPropertyIgnoreCase(subName)))
                 {
                     return true;
@@ -427,8 +426,10 @@ public sealed class ScimFilterEvaluator
             case null:
                 return false;
             case JsonArray array:
-                foreach (var element in array)
+                // JsonArray's enumerator is boxed; indexing allocates nothing.
+                for (var i = 0; i < array.Count; i++)
                 {
+                    var element = array[i];
                     if (IsPresent(element))
                     {
                         return true;
@@ -437,9 +438,9 @@ public sealed class ScimFilterEvaluator
 
                 return false;
             case JsonObject obj:
-                foreach (var member in obj)
+                for (var i = 0; i < obj.Count; i++)
                 {
-                    if (IsPresent(member.Value))
+                    if (IsPresent(obj.GetAt(i).Value))
                     {
                         return true;
                     }
@@ -450,19 +451,139 @@ public sealed class ScimFilterEvaluator
                 return node.GetValueKind() switch
                 {
                     JsonValueKind.Null or JsonValueKind.Undefined => false,
-                    JsonValueKind.String => node.AsValue().TryGetValue<string>(out var text) && text.Length > 0,
+                    JsonValueKind.String => IsNonEmptyString(node.AsValue()),
                     _ => true,
                 };
         }
     }
 
-    private static bool TryParseDateTime(string text, out DateTimeOffset instant) =>
-        DateTimeOffset.TryParseExact(
-            text,
-            s_dateTimeFormats,
-            CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal,
-            out instant);
+    private static bool IsNonEmptyString(JsonValue value)
+    {
+        // Values parsed from JSON are backed by a JsonElement: compare without decoding a string.
+        if (value.TryGetValue<JsonElement>(out var element))
+        {
+            return element.ValueKind == JsonValueKind.String && !element.ValueEquals(ReadOnlySpan<char>.Empty);
+        }
+
+        return value.TryGetValue<string>(out var text) && text.Length > 0;
+    }
+
+    // The UTF-8 text of a JSON string without escapes and short enough to decode on the stack, so callers avoid
+    // JsonElement.GetString allocating on every comparison.
+    private static bool TryGetPlainUtf8(JsonElement element, out ReadOnlySpan<byte> utf8)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        if (raw.Length < 2 || raw[0] != (byte)'"' || raw.Length - 2 > MaxStackChars || raw[1..^1].Contains((byte)'\\'))
+        {
+            utf8 = default;
+            return false;
+        }
+
+        utf8 = raw[1..^1];
+        return true;
+    }
+
+    private sealed record ValuePlan(ScimAttributeDefinition Parent, Plan Plan);
+
+    // A compiled filter node.
+    private abstract class Plan
+    {
+        public abstract bool Evaluate(JsonNode scope);
+    }
+
+    private sealed class ConstantPlan(bool result) : Plan
+    {
+        public static readonly ConstantPlan True = new(true);
+        public static readonly ConstantPlan False = new(false);
+
+        public static ConstantPlan Of(bool result) => result ? True : False;
+
+        public override bool Evaluate(JsonNode scope) => result;
+    }
+
+    // A filter that is only wrong once evaluated (an operator its attribute's type does not allow), as before plans.
+    private sealed class ErrorPlan(ScimError error) : Plan
+    {
+        public override bool Evaluate(JsonNode scope) => throw new ScimException(error);
+    }
+
+    private sealed class AndPlan(Plan left, Plan right) : Plan
+    {
+        public override bool Evaluate(JsonNode scope)
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            return left.Evaluate(scope) && right.Evaluate(scope);
+        }
+    }
+
+    private sealed class OrPlan(Plan left, Plan right) : Plan
+    {
+        public override bool Evaluate(JsonNode scope)
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            return left.Evaluate(scope) || right.Evaluate(scope);
+        }
+    }
+
+    private sealed class NotPlan(Plan operand) : Plan
+    {
+        public override bool Evaluate(JsonNode scope)
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            return !operand.Evaluate(scope);
+        }
+    }
+
+    private sealed class PresentPlan(Resolved target) : Plan
+    {
+        public override bool Evaluate(JsonNode scope) => IsPresent(Locate(scope, target));
+    }
+
+    private sealed class NullComparisonPlan(Resolved target, string? subName, bool equal) : Plan
+    {
+        public override bool Evaluate(JsonNode scope)
+        {
+            var node = Locate(scope, target);
+            var present = subName is null ? IsPresent(node) : AnySubPresent(node, subName);
+            return equal ? !present : present;
+        }
+    }
+
+    private sealed class ComparisonPlan(Resolved target, string? subName, ValueTest test, bool negate) : Plan
+    {
+        public override bool Evaluate(JsonNode scope)
+        {
+            var node = Locate(scope, target);
+            var any = subName is null ? test.MatchesAny(node) : test.MatchesAnySub(node, subName);
+            return any != negate;
+        }
+    }
+
+    private sealed class ValuePathPlan(Resolved target, Plan filter) : Plan
+    {
+        public override bool Evaluate(JsonNode scope)
+        {
+            switch (Locate(scope, target))
+            {
+                case JsonArray array:
+                    // JsonArray's enumerator is boxed; indexing allocates nothing.
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        var element = array[i];
+                        if (element is not null && filter.Evaluate(element))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case JsonNode single:
+                    return filter.Evaluate(single);
+                default:
+                    return false;
+            }
+        }
+    }
 
     // What a path resolved to: the attribute (or, inside a value filter, the sub-attribute) and where it lives.
     private readonly record struct Resolved(
@@ -486,7 +607,7 @@ public sealed class ScimFilterEvaluator
             _value = value;
             _type = definition.Type;
             _comparison = definition.CaseExact ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-            if (_type == ScimAttributeType.DateTime && value.Text is { } text && TryParseDateTime(text, out var instant))
+            if (_type == ScimAttributeType.DateTime && value.Text is { } text && FilterDateTime.TryParse(text, out var instant))
             {
                 _instant = instant;
             }
@@ -496,8 +617,10 @@ public sealed class ScimFilterEvaluator
         {
             if (node is JsonArray array)
             {
-                foreach (var element in array)
+                // JsonArray's enumerator is boxed; indexing allocates nothing.
+                for (var i = 0; i < array.Count; i++)
                 {
+                    var element = array[i];
                     if (Matches(element))
                     {
                         return true;
@@ -514,8 +637,10 @@ public sealed class ScimFilterEvaluator
         {
             if (node is JsonArray array)
             {
-                foreach (var element in array)
+                // JsonArray's enumerator is boxed; indexing allocates nothing.
+                for (var i = 0; i < array.Count; i++)
                 {
+                    var element = array[i];
                     if (element is JsonObject item && MatchesAny(item.GetPropertyIgnoreCase(subName)))
                     {
                         return true;
@@ -545,20 +670,48 @@ public sealed class ScimFilterEvaluator
                 case ScimAttributeType.DateTime when _op is not (ComparisonOperator.Contains or ComparisonOperator.StartsWith or ComparisonOperator.EndsWith):
                     return TryGetInstant(value, out var instant) && Order(instant.CompareTo(_instant));
                 default:
-                    return value.TryGetValue<string>(out var text) && MatchesString(text);
+                    return MatchesStringValue(value);
             }
         }
 
-        private bool MatchesString(string text)
+        private bool MatchesStringValue(JsonValue value)
         {
-            var operand = _value.Text!;
+            // Values parsed from JSON are backed by a JsonElement, whose GetString allocates on every call.
+            if (!value.TryGetValue<JsonElement>(out var element))
+            {
+                return value.TryGetValue<string>(out var text) && MatchesString(text);
+            }
+
+            if (element.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+
+            if (_op == ComparisonOperator.Equal && _comparison == StringComparison.Ordinal)
+            {
+                return element.ValueEquals(_value.Text);
+            }
+
+            if (!TryGetPlainUtf8(element, out var utf8))
+            {
+                return MatchesString(element.GetString()!);
+            }
+
+            // UTF-16 never needs more chars than UTF-8 has bytes.
+            Span<char> buffer = stackalloc char[utf8.Length];
+            return MatchesString(buffer[..Encoding.UTF8.GetChars(utf8, buffer)]);
+        }
+
+        private bool MatchesString(ReadOnlySpan<char> text)
+        {
+            var operand = _value.Text.AsSpan();
             return _op switch
             {
-                ComparisonOperator.Equal => string.Equals(text, operand, _comparison),
+                ComparisonOperator.Equal => text.Equals(operand, _comparison),
                 ComparisonOperator.Contains => text.Contains(operand, _comparison),
                 ComparisonOperator.StartsWith => text.StartsWith(operand, _comparison),
                 ComparisonOperator.EndsWith => text.EndsWith(operand, _comparison),
-                _ => Order(string.Compare(text, operand, _comparison)),
+                _ => Order(text.CompareTo(operand, _comparison)),
             };
         }
 
@@ -606,9 +759,26 @@ public sealed class ScimFilterEvaluator
 
         private static bool TryGetInstant(JsonValue value, out DateTimeOffset instant)
         {
+            if (value.TryGetValue<JsonElement>(out var element))
+            {
+                instant = default;
+                if (element.ValueKind != JsonValueKind.String)
+                {
+                    return false;
+                }
+
+                if (!TryGetPlainUtf8(element, out var utf8))
+                {
+                    return FilterDateTime.TryParse(element.GetString(), out instant);
+                }
+
+                Span<char> buffer = stackalloc char[utf8.Length];
+                return FilterDateTime.TryParse(buffer[..Encoding.UTF8.GetChars(utf8, buffer)], out instant);
+            }
+
             if (value.TryGetValue<string>(out var text))
             {
-                return TryParseDateTime(text, out instant);
+                return FilterDateTime.TryParse(text, out instant);
             }
 
             if (value.TryGetValue(out instant))

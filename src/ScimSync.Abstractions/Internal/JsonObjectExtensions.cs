@@ -24,8 +24,10 @@ internal static class JsonObjectExtensions
             return true;
         }
 
-        foreach (var property in obj)
+        // By index: JsonObject's enumerator is boxed, and absent attributes (filters probe them often) reach here.
+        for (var i = 0; i < obj.Count; i++)
         {
+            var property = obj.GetAt(i);
             if (string.Equals(property.Key, name, StringComparison.OrdinalIgnoreCase))
             {
                 actualName = property.Key;

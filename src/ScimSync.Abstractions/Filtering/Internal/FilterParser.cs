@@ -1,5 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using ScimSync.Errors;
@@ -16,8 +17,17 @@ namespace ScimSync.Filtering.Internal;
 /// Errors are returned, not thrown: the first failing rule records a <see cref="ScimError"/> and every caller
 /// unwinds by returning <see langword="null"/>.
 /// </remarks>
+// Error messages are concatenated rather than interpolated: each interpolation handler is a struct the JIT zeroes in
+// the prolog of every call, which made the hot parsing methods clear ~500 bytes of stack per term.
 internal ref struct FilterParser
 {
+    private const byte Name = 1;
+
+    // Where a plain string value ends: its closing quote, an escape, or a control character (an error).
+    private static readonly SearchValues<char> s_stringStops = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
+
     private readonly ReadOnlySpan<char> _s;
     private readonly int _maxDepth;
     private readonly int _maxTerms;
@@ -40,7 +50,7 @@ internal ref struct FilterParser
         if (text.Length > options.MaxLength)
         {
             error = ScimError.InvalidFilter(
-                $"the filter is longer than the maximum of {options.MaxLength} characters", options.MaxLength);
+                "the filter is longer than the maximum of " + options.MaxLength + " characters", options.MaxLength);
             return null;
         }
 
@@ -69,7 +79,7 @@ internal ref struct FilterParser
             if (!parser.AtEnd)
             {
                 path = parser.Fail<AttributePath>(
-                    $"unexpected '{parser.Current}' after the attribute path at {parser._pos}", parser._pos);
+                    "unexpected '" + parser.Current + "' after the attribute path at " + parser._pos, parser._pos);
             }
         }
 
@@ -108,7 +118,7 @@ internal ref struct FilterParser
 
             if (parser.Current != ',')
             {
-                parser.Fail<object>($"expected ',' or the end of the list at {parser._pos}", parser._pos);
+                parser.Fail<object>("expected ',' or the end of the list at " + parser._pos, parser._pos);
                 error = parser._error;
                 return null;
             }
@@ -126,7 +136,7 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (AtEnd)
         {
-            return Fail<FilterNode>($"the filter is empty at {_pos}", _pos);
+            return Fail<FilterNode>("the filter is empty at " + _pos, _pos);
         }
 
         var node = ParseOr(inBrackets: false);
@@ -140,9 +150,9 @@ internal ref struct FilterParser
         {
             return Current switch
             {
-                ')' => Fail<FilterNode>($"unexpected ')' without a matching '(' at {_pos}", _pos),
-                ']' => Fail<FilterNode>($"unexpected ']' without a matching '[' at {_pos}", _pos),
-                _ => Fail<FilterNode>($"expected 'and', 'or' or the end of the filter at {_pos}", _pos),
+                ')' => Fail<FilterNode>("unexpected ')' without a matching '(' at " + _pos, _pos),
+                ']' => Fail<FilterNode>("unexpected ']' without a matching '[' at " + _pos, _pos),
+                _ => Fail<FilterNode>("expected 'and', 'or' or the end of the filter at " + _pos, _pos),
             };
         }
 
@@ -165,7 +175,7 @@ internal ref struct FilterParser
             if (path.SubAttributeName is not null)
             {
                 return Fail<PatchPath>(
-                    $"a value filter must follow an attribute, not the sub-attribute '{path}', at {open}", open);
+                    "a value filter must follow an attribute, not the sub-attribute '" + path + "', at " + open, open);
             }
 
             filter = ParseBracketFilter(open);
@@ -180,7 +190,7 @@ internal ref struct FilterParser
                 var end = ScanNameChars();
                 if (end == subStart)
                 {
-                    return Fail<PatchPath>($"expected a sub-attribute name after '.' at {subStart}", subStart);
+                    return Fail<PatchPath>("expected a sub-attribute name after '.' at " + subStart, subStart);
                 }
 
                 if (!ValidateName(subStart, end))
@@ -195,7 +205,7 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (!AtEnd)
         {
-            return Fail<PatchPath>($"unexpected '{Current}' in the path at {_pos}", _pos);
+            return Fail<PatchPath>("unexpected '" + Current + "' in the path at " + _pos, _pos);
         }
 
         return new PatchPath(path, filter);
@@ -256,7 +266,7 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (AtEnd)
         {
-            return Fail<FilterNode>($"expected an attribute path, 'not' or '(' at {_pos}", _pos);
+            return Fail<FilterNode>("expected an attribute path, 'not' or '(' at " + _pos, _pos);
         }
 
         if (Current == '(')
@@ -264,7 +274,7 @@ internal ref struct FilterParser
             return ParseGroup(inBrackets);
         }
 
-        if (IsAsciiLetter(Current) && LetterRunIs(_pos, "not"))
+        if ((Current | 0x20) == 'n' && LetterRunIs(_pos, "not"))
         {
             var save = _pos;
             _pos += 3;
@@ -290,13 +300,13 @@ internal ref struct FilterParser
         {
             if (inBrackets)
             {
-                return Fail<FilterNode>($"value filters cannot be nested at {_pos}", _pos);
+                return Fail<FilterNode>("value filters cannot be nested at " + _pos, _pos);
             }
 
             if (path.SubAttributeName is not null)
             {
                 return Fail<FilterNode>(
-                    $"a value filter must follow an attribute, not the sub-attribute '{path}', at {_pos}", _pos);
+                    "a value filter must follow an attribute, not the sub-attribute '" + path + "', at " + _pos, _pos);
             }
 
             var filter = ParseBracketFilter(_pos);
@@ -308,7 +318,7 @@ internal ref struct FilterParser
             if (!AtEnd && Current == '.')
             {
                 return Fail<FilterNode>(
-                    $"a sub-attribute after ']' is only allowed in PATCH paths at {_pos}", _pos);
+                    "a sub-attribute after ']' is only allowed in PATCH paths at " + _pos, _pos);
             }
 
             return new ValuePathNode(path, filter);
@@ -321,13 +331,13 @@ internal ref struct FilterParser
         if (opEnd == opStart || pathEnd == opStart)
         {
             return Fail<FilterNode>(
-                $"expected a comparison operator after '{_s[pathStart..pathEnd]}' at {opStart}", opStart);
+                "expected a comparison operator after '" + _s[pathStart..pathEnd].ToString() + "' at " + opStart, opStart);
         }
 
         if (++_terms > _maxTerms)
         {
             return Fail<FilterNode>(
-                $"the filter has more than the maximum of {_maxTerms} attribute expressions at {pathStart}", pathStart);
+                "the filter has more than the maximum of " + _maxTerms + " attribute expressions at " + pathStart, pathStart);
         }
 
         var word = _s[opStart..opEnd];
@@ -340,15 +350,15 @@ internal ref struct FilterParser
         {
             return path is { SchemaUri: null, SubAttributeName: null } &&
                    path.AttributeName.Equals("not", StringComparison.OrdinalIgnoreCase)
-                ? Fail<FilterNode>($"expected '(' after 'not' at {opStart}", opStart)
-                : Fail<FilterNode>($"unknown comparison operator '{word}' at {opStart}", opStart);
+                ? Fail<FilterNode>("expected '(' after 'not' at " + opStart, opStart)
+                : Fail<FilterNode>("unknown comparison operator '" + word.ToString() + "' at " + opStart, opStart);
         }
 
         var afterOp = _pos;
         SkipWhitespace();
         if (AtEnd || (afterOp == _pos && Current != '"'))
         {
-            return Fail<FilterNode>($"expected a comparison value after '{word}' at {_pos}", _pos);
+            return Fail<FilterNode>("expected a comparison value after '" + word.ToString() + "' at " + _pos, _pos);
         }
 
         return TryParseValue(out var value) ? new ComparisonNode(path, op, value) : null;
@@ -359,7 +369,7 @@ internal ref struct FilterParser
         var open = _pos;
         if (++_depth > _maxDepth)
         {
-            return Fail<FilterNode>($"the filter is nested deeper than the maximum of {_maxDepth} levels at {open}", open);
+            return Fail<FilterNode>("the filter is nested deeper than the maximum of " + _maxDepth + " levels at " + open, open);
         }
 
         _pos++;
@@ -372,12 +382,12 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (AtEnd)
         {
-            return Fail<FilterNode>($"missing ')' for the '(' at {open}", _pos);
+            return Fail<FilterNode>("missing ')' for the '(' at " + open, _pos);
         }
 
         if (Current != ')')
         {
-            return Fail<FilterNode>($"expected ')', 'and' or 'or' at {_pos}", _pos);
+            return Fail<FilterNode>("expected ')', 'and' or 'or' at " + _pos, _pos);
         }
 
         _pos++;
@@ -389,7 +399,7 @@ internal ref struct FilterParser
     {
         if (++_depth > _maxDepth)
         {
-            return Fail<FilterNode>($"the filter is nested deeper than the maximum of {_maxDepth} levels at {open}", open);
+            return Fail<FilterNode>("the filter is nested deeper than the maximum of " + _maxDepth + " levels at " + open, open);
         }
 
         _pos = open + 1;
@@ -402,12 +412,12 @@ internal ref struct FilterParser
         SkipWhitespace();
         if (AtEnd)
         {
-            return Fail<FilterNode>($"missing ']' for the '[' at {open}", _pos);
+            return Fail<FilterNode>("missing ']' for the '[' at " + open, _pos);
         }
 
         if (Current != ']')
         {
-            return Fail<FilterNode>($"expected ']', 'and' or 'or' at {_pos}", _pos);
+            return Fail<FilterNode>("expected ']', 'and' or 'or' at " + _pos, _pos);
         }
 
         _pos++;
@@ -419,54 +429,62 @@ internal ref struct FilterParser
     // ("2.0"); '$' is accepted in names for "$ref" (RFC 7643 §2.1 allows it, the §3.4.2.2 ABNF forgot it).
     private AttributePath? ParseAttributePathRequired(string expected, bool relative)
     {
+        // Scanned on locals: fields of a ref struct are reached through 'this' and reloaded every iteration.
+        var s = _s;
         var start = _pos;
-        while (_pos < _s.Length && IsPathChar(_s[_pos]))
+        var end = start;
+        var colon = -1;
+        while ((uint)end < (uint)s.Length && IsPathChar(s[end]))
         {
-            _pos++;
+            if (s[end] == ':')
+            {
+                colon = end - start;
+            }
+
+            end++;
         }
 
-        var end = _pos;
+        _pos = end;
         if (end == start)
         {
             if (!AtEnd && Current == '"')
             {
-                return Fail<AttributePath>($"expected {expected} at {start}, not a string value", start);
+                return Fail<AttributePath>("expected " + expected + " at " + start + ", not a string value", start);
             }
 
-            return Fail<AttributePath>($"expected {expected} at {start}", start);
+            return Fail<AttributePath>("expected " + expected + " at " + start, start);
         }
 
-        var span = _s[start..end];
+        var span = s[start..end];
         string? uri = null;
         var nameStart = start;
-        var colon = span.LastIndexOf(':');
         if (colon >= 0)
         {
             if (relative)
             {
                 return Fail<AttributePath>(
-                    $"paths inside a value filter are relative to its attribute; a schema URN is not allowed at {start}", start);
+                    "paths inside a value filter are relative to its attribute; a schema URN is not allowed at " + start, start);
             }
 
             if (colon == 0)
             {
-                return Fail<AttributePath>($"expected a schema URN before ':' at {start}", start);
+                return Fail<AttributePath>("expected a schema URN before ':' at " + start, start);
             }
 
             uri = NameCache.Uri(span[..colon]);
             nameStart = start + colon + 1;
             if (nameStart == end)
             {
-                return Fail<AttributePath>($"expected an attribute name after the schema URN at {nameStart}", nameStart);
+                return Fail<AttributePath>("expected an attribute name after the schema URN at " + nameStart, nameStart);
             }
         }
 
-        var rest = _s[nameStart..end];
+        var rest = s[nameStart..end];
         var dot = rest.IndexOf('.');
         var nameEnd = dot < 0 ? end : nameStart + dot;
         if (nameEnd == nameStart)
         {
-            return Fail<AttributePath>($"expected an attribute name at {nameStart}", nameStart);
+            return Fail<AttributePath>("expected an attribute name at " + nameStart, nameStart);
         }
 
         if (!ValidateName(nameStart, nameEnd))
@@ -481,19 +499,19 @@ internal ref struct FilterParser
             if (relative)
             {
                 return Fail<AttributePath>(
-                    $"paths inside a value filter name one sub-attribute and cannot have their own at {nameEnd}", nameEnd);
+                    "paths inside a value filter name one sub-attribute and cannot have their own at " + nameEnd, nameEnd);
             }
 
             if (subStart == end || _s[subStart] == '.')
             {
-                return Fail<AttributePath>($"expected a sub-attribute name after '.' at {subStart}", subStart);
+                return Fail<AttributePath>("expected a sub-attribute name after '.' at " + subStart, subStart);
             }
 
             var secondDot = _s[subStart..end].IndexOf('.');
             if (secondDot >= 0)
             {
                 return Fail<AttributePath>(
-                    $"an attribute path has at most one sub-attribute; unexpected '.' at {subStart + secondDot}",
+                    "an attribute path has at most one sub-attribute; unexpected '.' at " + (subStart + secondDot),
                     subStart + secondDot);
             }
 
@@ -505,13 +523,16 @@ internal ref struct FilterParser
             sub = NameCache.Name(_s[subStart..end]);
         }
 
-        return new AttributePath(uri, NameCache.Name(_s[nameStart..nameEnd]), sub);
+        return uri is null && sub is null
+            ? NameCache.UnqualifiedPath(s[nameStart..nameEnd])
+            : new AttributePath(uri, NameCache.Name(s[nameStart..nameEnd]), sub);
     }
 
-    // ATTRNAME = ALPHA *(nameChar); nameChar = "-" / "_" / DIGIT / ALPHA (plus "$").
+    // ATTRNAME = ALPHA *(nameChar); nameChar = "-" / "_" / DIGIT / ALPHA (plus "").
     private bool ValidateName(int start, int end)
     {
-        var first = _s[start];
+        var s = _s;
+        var first = s[start];
         if (!IsAsciiLetter(first) && first != '$')
         {
             Fail<object>($"an attribute name must start with a letter, not '{first}', at {start}", start);
@@ -520,10 +541,10 @@ internal ref struct FilterParser
 
         for (var i = start + 1; i < end; i++)
         {
-            var c = _s[i];
-            if (!IsAsciiLetter(c) && !char.IsAsciiDigit(c) && c != '-' && c != '_' && c != '$')
+            var c = s[i];
+            if (!IsNameChar(c))
             {
-                Fail<object>($"invalid character '{c}' in attribute name at {i}", i);
+                Fail<object>("invalid character '" + c + "' in attribute name at " + i, i);
                 return false;
             }
         }
@@ -573,7 +594,7 @@ internal ref struct FilterParser
                 return true;
             }
 
-            Fail<object>($"expected a comparison value (a JSON string, number, true, false or null) at {start}", start);
+            Fail<object>("expected a comparison value (a JSON string, number, true, false or null) at " + start, start);
         }
 
         value = default;
@@ -583,9 +604,10 @@ internal ref struct FilterParser
     private bool TryParseString(out string text)
     {
         var start = _pos;
-        var i = start + 1;
-        while (i < _s.Length)
+        var stop = _s[(start + 1)..].IndexOfAny(s_stringStops);
+        if (stop >= 0)
         {
+            var i = start + 1 + stop;
             var c = _s[i];
             if (c == '"')
             {
@@ -599,17 +621,12 @@ internal ref struct FilterParser
                 return TryParseEscapedString(start, i, out text);
             }
 
-            if (c < ' ')
-            {
-                Fail<object>($"unescaped control character in the string at {i}", i);
-                text = string.Empty;
-                return false;
-            }
-
-            i++;
+            Fail<object>("unescaped control character in the string at " + i, i);
+            text = string.Empty;
+            return false;
         }
 
-        Fail<object>($"unterminated string starting at {start}", start);
+        Fail<object>("unterminated string starting at " + start, start);
         text = string.Empty;
         return false;
     }
@@ -632,7 +649,7 @@ internal ref struct FilterParser
 
             if (c < ' ')
             {
-                Fail<object>($"unescaped control character in the string at {i}", i);
+                Fail<object>("unescaped control character in the string at " + i, i);
                 return false;
             }
 
@@ -663,7 +680,7 @@ internal ref struct FilterParser
                     if (i + 6 > _s.Length ||
                         !int.TryParse(_s.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
                     {
-                        Fail<object>($"invalid \\u escape (expected four hex digits) at {i}", i);
+                        Fail<object>("invalid \\u escape (expected four hex digits) at " + i, i);
                         return false;
                     }
 
@@ -671,14 +688,14 @@ internal ref struct FilterParser
                     i += 4;
                     break;
                 default:
-                    Fail<object>($"invalid escape sequence '\\{e}' in the string at {i}", i);
+                    Fail<object>("invalid escape sequence '\\" + e + "' in the string at " + i, i);
                     return false;
             }
 
             i += 2;
         }
 
-        Fail<object>($"unterminated string starting at {start}", start);
+        Fail<object>("unterminated string starting at " + start, start);
         return false;
     }
 
@@ -695,7 +712,7 @@ internal ref struct FilterParser
 
         if (i >= _s.Length || !char.IsAsciiDigit(_s[i]))
         {
-            Fail<object>($"invalid number: expected a digit at {i}", i);
+            Fail<object>("invalid number: expected a digit at " + i, i);
             return false;
         }
 
@@ -716,7 +733,7 @@ internal ref struct FilterParser
             i++;
             if (i >= _s.Length || !char.IsAsciiDigit(_s[i]))
             {
-                Fail<object>($"invalid number: expected a digit after '.' at {i}", i);
+                Fail<object>("invalid number: expected a digit after '.' at " + i, i);
                 return false;
             }
 
@@ -736,7 +753,7 @@ internal ref struct FilterParser
 
             if (i >= _s.Length || !char.IsAsciiDigit(_s[i]))
             {
-                Fail<object>($"invalid number: expected a digit in the exponent at {i}", i);
+                Fail<object>("invalid number: expected a digit in the exponent at " + i, i);
                 return false;
             }
 
@@ -748,14 +765,14 @@ internal ref struct FilterParser
 
         if (i < _s.Length && (IsPathChar(_s[i]) || _s[i] == '"'))
         {
-            Fail<object>($"invalid number: unexpected '{_s[i]}' at {i}", i);
+            Fail<object>("invalid number: unexpected '" + (_s[i]) + "' at " + i, i);
             return false;
         }
 
         const NumberStyles Styles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
         if (!decimal.TryParse(_s[start..i], Styles, CultureInfo.InvariantCulture, out number))
         {
-            Fail<object>($"the number at {start} is out of range", start);
+            Fail<object>("the number at " + start + " is out of range", start);
             return false;
         }
 
@@ -789,7 +806,8 @@ internal ref struct FilterParser
 
     private bool TryKeyword(string keyword)
     {
-        if (AtEnd || !LetterRunIs(_pos, keyword))
+        // Most calls look at the start of something else; the first letter rules them out cheaply.
+        if (AtEnd || (Current | 0x20) != keyword[0] || !LetterRunIs(_pos, keyword))
         {
             return false;
         }
@@ -812,12 +830,14 @@ internal ref struct FilterParser
 
     private int ScanLetters()
     {
-        while (_pos < _s.Length && IsAsciiLetter(_s[_pos]))
+        var s = _s;
+        var i = _pos;
+        while ((uint)i < (uint)s.Length && IsAsciiLetter(s[i]))
         {
-            _pos++;
+            i++;
         }
 
-        return _pos;
+        return _pos = i;
     }
 
     private int ScanNameChars()
@@ -832,16 +852,31 @@ internal ref struct FilterParser
 
     private void SkipWhitespace()
     {
-        while (_pos < _s.Length && (_s[_pos] == ' ' || _s[_pos] == '\t'))
+        var s = _s;
+        var i = _pos;
+        while ((uint)i < (uint)s.Length && s[i] is ' ' or '\t')
         {
-            _pos++;
+            i++;
         }
+
+        _pos = i;
     }
 
     private static bool IsAsciiLetter(char c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a';
 
-    private static bool IsPathChar(char c) =>
-        IsAsciiLetter(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '$' or '.' or ':';
+    // ALPHA / DIGIT / "-" / "_" / "", plus "." and ":" that separate the parts of a path.
+    private static bool IsPathChar(char c) => c < 128 && CharClasses[c] != 0;
+
+    private static bool IsNameChar(char c) => c < 128 && CharClasses[c] == Name;
+
+    // 1 for name characters, 2 for the separators '.' and ':', 0 otherwise; indexed by ASCII code.
+    private static ReadOnlySpan<byte> CharClasses =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    ];
 
     private T? Fail<T>(string detail, int position)
         where T : class

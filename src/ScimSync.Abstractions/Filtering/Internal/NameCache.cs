@@ -1,6 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Collections.Frozen;
+using ScimSync.Patching;
 
 namespace ScimSync.Filtering.Internal;
 
@@ -29,11 +30,20 @@ internal static class NameCache
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_nameLookup =
         s_names.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // AttributePath is an immutable record, so the unqualified paths of the known names can be shared too; most
+    // filter terms are one of them (userName, externalId, displayName, and the sub-attributes inside brackets).
+    private static readonly FrozenDictionary<string, AttributePath>.AlternateLookup<ReadOnlySpan<char>> s_pathLookup =
+        s_names.ToFrozenDictionary(name => name, name => new AttributePath(null, name), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_uriLookup =
         s_uris.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public static string Name(ReadOnlySpan<char> name) =>
         s_nameLookup.TryGetValue(name, out var cached) ? cached : name.ToString();
+
+    public static AttributePath UnqualifiedPath(ReadOnlySpan<char> name) =>
+        s_pathLookup.TryGetValue(name, out var cached) ? cached : new AttributePath(null, name.ToString());
 
     public static string Uri(ReadOnlySpan<char> uri) =>
         s_uriLookup.TryGetValue(uri, out var cached) ? cached : uri.ToString();
