@@ -2,7 +2,10 @@
 
 namespace ScimSync.Filtering;
 
-/// <summary>Limits that protect a service provider from hostile or accidental oversized filters.</summary>
+/// <summary>
+/// Limits that protect a service provider from hostile or accidental oversized filters, and the one tolerance for
+/// a non-standard filter shape that identity providers send.
+/// </summary>
 /// <remarks>
 /// RFC 7644 §3.4.2.2 and §7 (security considerations). Exceeding any limit is reported as <c>invalidFilter</c>:
 /// <c>tooMany</c> (RFC 7644 §3.12) is about the number of results a filter would yield, not about the filter's own
@@ -30,4 +33,16 @@ public sealed class ScimFilterOptions
     /// </summary>
     /// <value>Defaults to 256.</value>
     public int MaxTerms { get; set; } = 256;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a comparison may follow a value filter through a sub-attribute, as
+    /// Microsoft Entra ID sends when it matches users by work email: <c>emails[type eq "work"].value eq "x"</c>. It is
+    /// read as <c>emails[type eq "work" and value eq "x"]</c>, which means the same.
+    /// </summary>
+    /// <remarks>
+    /// The RFC 7644 §3.4.2.2 grammar allows a sub-attribute after <c>]</c> only in PATCH paths; with this off, such a
+    /// filter is <c>invalidFilter</c>.
+    /// </remarks>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool AllowSubAttributeAfterValueFilter { get; set; } = true;
 }

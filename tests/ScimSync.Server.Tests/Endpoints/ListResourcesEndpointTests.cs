@@ -40,6 +40,20 @@ public sealed class ListResourcesEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetUsers_EntraWorkEmailLookup_FindsTheUserByItsWorkEmailOnly()
+    {
+        await _host.CreateUserAsync("alice", ""","emails":[{"value":"alice@work.example","type":"work"}]""");
+        await _host.CreateUserAsync("bob", ""","emails":[{"value":"alice@work.example","type":"home"}]""");
+
+        // Entra ID's matching query when the matching attribute is the work email (not RFC 7644 grammar).
+        var filter = "emails[type eq \"work\"].value eq \"ALICE@work.example\"";
+        var body = await ScimTestHost.BodyAsync(await _host.Client.GetAsync("Users?filter=" + Uri.EscapeDataString(filter)));
+
+        Assert.Equal(1, body["totalResults"]!.GetValue<int>());
+        Assert.Equal("alice", body["Resources"]![0]!["userName"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task GetUsers_UnindexedFilter_IsEvaluated()
     {
         await _host.CreateUserAsync("a", ",\"title\":\"Engineer\"");

@@ -31,6 +31,7 @@ internal ref struct FilterParser
     private readonly ReadOnlySpan<char> _s;
     private readonly int _maxDepth;
     private readonly int _maxTerms;
+    private readonly bool _allowSubAttributeAfterValueFilter;
     private readonly bool _pathErrors;
     private int _pos;
     private int _depth;
@@ -42,6 +43,7 @@ internal ref struct FilterParser
         _s = text.AsSpan();
         _maxDepth = options.MaxDepth;
         _maxTerms = options.MaxTerms;
+        _allowSubAttributeAfterValueFilter = options.AllowSubAttributeAfterValueFilter;
         _pathErrors = pathErrors;
     }
 
@@ -317,14 +319,40 @@ internal ref struct FilterParser
 
             if (!AtEnd && Current == '.')
             {
-                return Fail<FilterNode>(
-                    "a sub-attribute after ']' is only allowed in PATCH paths at " + _pos, _pos);
+                if (!_allowSubAttributeAfterValueFilter)
+                {
+                    return Fail<FilterNode>(
+                        "a sub-attribute after ']' is only allowed in PATCH paths at " + _pos, _pos);
+                }
+
+                // Entra ID looks users up with emails[type eq "work"].value eq "x": the same as
+                // emails[type eq "work" and value eq "x"], which is what it becomes.
+                var subStart = ++_pos;
+                var subEnd = ScanNameChars();
+                if (subEnd == subStart)
+                {
+                    return Fail<FilterNode>("expected a sub-attribute name after '.' at " + subStart, subStart);
+                }
+
+                if (!ValidateName(subStart, subEnd))
+                {
+                    return null;
+                }
+
+                var sub = new AttributePath(null, NameCache.Name(_s[subStart..subEnd]));
+                var condition = ParseAttributeExpression(sub, subStart, subEnd);
+                return condition is null ? null : new ValuePathNode(path, new LogicalNode(LogicalOperator.And, filter, condition));
             }
 
             return new ValuePathNode(path, filter);
         }
 
-        var pathEnd = _pos;
+        return ParseAttributeExpression(path, pathStart, _pos);
+    }
+
+    // attrExp after its path: "pr", or an operator and a comparison value.
+    private FilterNode? ParseAttributeExpression(AttributePath path, int pathStart, int pathEnd)
+    {
         SkipWhitespace();
         var opStart = _pos;
         var opEnd = ScanLetters();
