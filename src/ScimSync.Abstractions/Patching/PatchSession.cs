@@ -1142,7 +1142,7 @@ internal sealed class PatchSession
             foreach (var item in array)
             {
                 // A value repeated within a replace is kept once, as an add of a present value is (§3.5.2.1); AddValues
-            // drops repeats itself, with the one set it builds of the existing values.
+                // drops repeats itself, with the one set it builds of the existing values.
                 if (IsUnassigned(item) || (keys is not null && !keys.Add(ValueKey(item))))
                 {
                     continue;

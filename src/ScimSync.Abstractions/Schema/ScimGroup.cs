@@ -13,6 +13,7 @@ public sealed record ScimGroup
 {
     private static readonly string[] s_defaultSchemas = [ScimSchemas.Group];
     private IReadOnlyList<string>? _schemas;
+
     /// <summary>Gets the schema URNs.</summary>
     /// <value>Defaults to the core Group schema.</value>
     public IReadOnlyList<string> Schemas
