@@ -62,6 +62,21 @@ public sealed record ScimError(int Status, ScimErrorType? Type, string Detail)
     /// <param name="detail">What is wrong.</param>
     public static ScimError InvalidVersion(string detail) => new(400, ScimErrorType.InvalidVersion, detail);
 
+    /// <summary>Creates a 400 <c>invalidCursor</c> error (RFC 9865 §2.3).</summary>
+    /// <param name="detail">What is wrong with the cursor.</param>
+    /// <returns>The error.</returns>
+    public static ScimError InvalidCursor(string detail) => new(400, ScimErrorType.InvalidCursor, detail);
+
+    /// <summary>Creates a 400 <c>expiredCursor</c> error (RFC 9865 §2.3).</summary>
+    /// <param name="detail">Why the cursor expired.</param>
+    /// <returns>The error.</returns>
+    public static ScimError ExpiredCursor(string detail) => new(400, ScimErrorType.ExpiredCursor, detail);
+
+    /// <summary>Creates a 503 error for a store that is temporarily unavailable (the client should retry).</summary>
+    /// <param name="detail">What is unavailable. Must not leak connection strings or internal names.</param>
+    /// <returns>The error.</returns>
+    public static ScimError ServiceUnavailable(string detail) => new(503, null, detail);
+
     /// <summary>Creates a 404 error for a resource that does not exist (or is not visible to the caller).</summary>
     /// <param name="detail">What was not found.</param>
     public static ScimError NotFound(string detail) => new(404, null, detail);
@@ -89,6 +104,9 @@ public sealed record ScimError(int Status, ScimErrorType? Type, string Detail)
         ScimErrorType.InvalidValue => "invalidValue",
         ScimErrorType.InvalidVersion => "invalidVers",
         ScimErrorType.Sensitive => "sensitive",
+        ScimErrorType.InvalidCursor => "invalidCursor",
+        ScimErrorType.ExpiredCursor => "expiredCursor",
+        ScimErrorType.InvalidCount => "invalidCount",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

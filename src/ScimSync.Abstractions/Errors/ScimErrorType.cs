@@ -37,4 +37,13 @@ public enum ScimErrorType
 
     /// <summary><c>sensitive</c>: the request cannot be completed because of sensitive information in the URI (403).</summary>
     Sensitive,
+
+    /// <summary><c>invalidCursor</c>: the cursor is not one this service provider issued (400, RFC 9865 §2.3).</summary>
+    InvalidCursor,
+
+    /// <summary><c>expiredCursor</c>: the cursor has expired (400, RFC 9865 §2.3).</summary>
+    ExpiredCursor,
+
+    /// <summary><c>invalidCount</c>: the requested page size is not supported (400, RFC 9865 §2.3).</summary>
+    InvalidCount,
 }

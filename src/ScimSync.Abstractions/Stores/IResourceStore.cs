@@ -9,8 +9,15 @@ namespace ScimSync.Stores;
 /// report outcomes as <see cref="StoreResult{T}"/>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Resources arrive already validated and in canonical form, without <c>id</c> and <c>meta</c>. A
 /// <c>expectedVersion</c> of <see langword="null"/> means "whatever the current version is".
+/// </para>
+/// <para>
+/// A store instance serves one directory (see <see cref="IScimStoreProvider"/>). Outcomes a client can cause are
+/// results; a store that cannot reach its database throws <see cref="ScimStoreUnavailableException"/>, which the
+/// server answers with 503 and <c>Retry-After</c>. A failed write must leave nothing changed.
+/// </para>
 /// </remarks>
 public interface IResourceStore
 {
@@ -77,4 +84,21 @@ public interface IGroupStore : IResourceStore
         IReadOnlyCollection<string> remove,
         string? expectedVersion,
         CancellationToken cancellationToken);
+
+    /// <summary>Lists the members of a group one page at a time, in a stable order (by member id).</summary>
+    /// <param name="groupId">The group id.</param>
+    /// <param name="startIndex">The 1-based index of the first member to return.</param>
+    /// <param name="count">The maximum number of members to return; 0 returns only the total.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The page, or not found when the group does not exist.</returns>
+    ValueTask<StoreResult<MemberPage>> ListMembersAsync(string groupId, int startIndex, int count, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lists the groups a user or group is a direct member of (the <c>groups</c> attribute of a User, RFC 7643 §4.1.2),
+    /// ordered by group id.
+    /// </summary>
+    /// <param name="memberId">The member's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The groups; empty when the member is in none or does not exist.</returns>
+    ValueTask<IReadOnlyList<GroupReference>> ListGroupsOfMemberAsync(string memberId, CancellationToken cancellationToken);
 }

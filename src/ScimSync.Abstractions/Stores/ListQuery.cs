@@ -44,6 +44,27 @@ public sealed record ListQuery
     /// </summary>
     /// <value>Defaults to <see langword="true"/>.</value>
     public bool IncludeMembers { get; init; } = true;
+
+    /// <summary>
+    /// Gets the cursor for cursor-based paging (RFC 9865): <see langword="null"/> for index paging
+    /// (<see cref="StartIndex"/>), the empty string for the first page, otherwise a
+    /// <see cref="ListResult.NextCursor"/> or <see cref="ListResult.PreviousCursor"/> the same store returned. Cursor
+    /// pages are stable while resources change: each resource that exists throughout is returned exactly once.
+    /// </summary>
+    /// <remarks>
+    /// A store answers a cursor it did not issue with <see cref="Errors.ScimError.InvalidCursor"/>, and one it no
+    /// longer honours with <see cref="Errors.ScimError.ExpiredCursor"/>, both as <see cref="StoreResult.Rejected{T}"/>.
+    /// </remarks>
+    public string? Cursor { get; init; }
+
+    /// <summary>
+    /// Gets the attributes the response will contain (<c>attributes</c>), or <see langword="null"/> for the defaults.
+    /// A store may use it to load less; the server projects the response either way.
+    /// </summary>
+    public IReadOnlyList<AttributePath>? Attributes { get; init; }
+
+    /// <summary>Gets the attributes the response will leave out (<c>excludedAttributes</c>), or <see langword="null"/>.</summary>
+    public IReadOnlyList<AttributePath>? ExcludedAttributes { get; init; }
 }
 
 /// <summary>What a store can do natively; the server advertises and plans with it.</summary>
@@ -58,4 +79,11 @@ public sealed record ListQuery
 public sealed record ResourceStoreCapabilities(
     IReadOnlyList<string> PushedDownAttributes,
     int MaxScannedResources,
-    bool SupportsSorting);
+    bool SupportsSorting)
+{
+    /// <summary>Gets a value indicating whether the store honours <see cref="ListQuery.Cursor"/> (RFC 9865).</summary>
+    public bool SupportsCursor { get; init; }
+
+    /// <summary>Gets how long a cursor stays valid, or <see langword="null"/> when cursors do not expire.</summary>
+    public TimeSpan? CursorTimeout { get; init; }
+}

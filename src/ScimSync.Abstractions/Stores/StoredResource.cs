@@ -21,7 +21,27 @@ public sealed record StoredResource(string Id, JsonObject Resource, string Versi
 /// <summary>One page of a list query.</summary>
 /// <param name="Resources">The resources of the page, in order.</param>
 /// <param name="TotalResults">How many resources match the filter in total, across all pages.</param>
-public sealed record ListResult(IReadOnlyList<StoredResource> Resources, int TotalResults);
+public sealed record ListResult(IReadOnlyList<StoredResource> Resources, int TotalResults)
+{
+    /// <summary>
+    /// Gets the opaque cursor of the next page when the query was cursor-paged (<see cref="ListQuery.Cursor"/> set)
+    /// and more results follow; otherwise <see langword="null"/>.
+    /// </summary>
+    public string? NextCursor { get; init; }
+
+    /// <summary>Gets the opaque cursor of the previous page of a cursor-paged query, when the store supports going back.</summary>
+    public string? PreviousCursor { get; init; }
+}
+
+/// <summary>One page of a group's members.</summary>
+/// <param name="Members">The members of the page, ordered by member id.</param>
+/// <param name="TotalResults">How many members the group has.</param>
+public sealed record MemberPage(IReadOnlyList<GroupMember> Members, int TotalResults);
+
+/// <summary>A group a resource belongs to, for the <c>groups</c> attribute of a User (RFC 7643 §4.1.2).</summary>
+/// <param name="Id">The group's id.</param>
+/// <param name="DisplayName">The group's display name.</param>
+public sealed record GroupReference(string Id, string? DisplayName);
 
 /// <summary>A member of a group, as the group membership fast path and stores handle it.</summary>
 /// <param name="Value">The member's id (a User or Group id).</param>

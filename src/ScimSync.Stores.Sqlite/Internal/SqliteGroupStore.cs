@@ -106,4 +106,65 @@ internal sealed class SqliteGroupStore(SqliteDatabase database, ScimResourceType
             return StoreResult.Success(stored!);
         }
     }
+    public async ValueTask<StoreResult<MemberPage>> ListMembersAsync(string groupId, int startIndex, int count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(startIndex, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText =
+                """
+                SELECT EXISTS (SELECT 1 FROM groups WHERE id = $group), (SELECT COUNT(*) FROM group_members WHERE group_id = $group);
+                SELECT member_id, member_type, display FROM group_members WHERE group_id = $group ORDER BY member_id LIMIT $count OFFSET $offset;
+                """;
+            command.Parameters.AddWithValue("$group", groupId);
+            command.Parameters.AddWithValue("$count", count);
+            command.Parameters.AddWithValue("$offset", startIndex - 1L);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (reader.GetInt64(0) == 0)
+            {
+                return StoreResult.NotFound<MemberPage>();
+            }
+
+            var total = checked((int)reader.GetInt64(1));
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            var members = new List<GroupMember>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                members.Add(new GroupMember(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+
+            return StoreResult.Success(new MemberPage(members, total));
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<GroupReference>> ListGroupsOfMemberAsync(string memberId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(memberId);
+        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                SELECT g.id, json_extract(g.json, '$.displayName') FROM group_members m JOIN groups g ON g.id = m.group_id
+                WHERE m.member_id = $id ORDER BY g.id;
+                """;
+            command.Parameters.AddWithValue("$id", memberId);
+            var groups = new List<GroupReference>();
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                groups.Add(new GroupReference(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            }
+
+            return groups;
+        }
+    }
 }
