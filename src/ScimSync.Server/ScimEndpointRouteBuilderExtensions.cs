@@ -33,7 +33,7 @@ public static class ScimEndpointRouteBuilderExtensions
         }
 
         var isService = endpoints.ServiceProvider.GetRequiredService<IServiceProviderIsService>();
-        if (!isService.IsService(typeof(IUserStore)) || !isService.IsService(typeof(IGroupStore)))
+        if (!isService.IsService(typeof(IScimStoreProvider)) && (!isService.IsService(typeof(IUserStore)) || !isService.IsService(typeof(IGroupStore))))
         {
             throw new InvalidOperationException(
                 "No SCIM user or group store is registered: add one in 'AddScimProvisioning(scim => scim.AddSqliteStore())' " +

@@ -62,12 +62,19 @@ internal sealed class ScimServerServices
         {
             var compatibility = Options.CurrentValue.Compatibility;
             return (
-                new ScimResourceHandler(registry.User, compatibility, sp => sp.GetRequiredService<IUserStore>(), isGroup: false),
-                new ScimResourceHandler(registry.Group, compatibility, sp => sp.GetRequiredService<IGroupStore>(), isGroup: true));
+                new ScimResourceHandler(registry.User, compatibility, sp => StoreProvider(sp).GetUserStore(DefaultDirectory), isGroup: false),
+                new ScimResourceHandler(registry.Group, compatibility, sp => StoreProvider(sp).GetGroupStore(DefaultDirectory), isGroup: true));
         });
     }
 
+    /// <summary>The directory every request uses until connections choose their own.</summary>
+    public const string DefaultDirectory = "default";
+
     public ScimSchemaRegistry Registry { get; }
+
+    /// <summary>The store package's provider, or one over the host's own single-directory stores.</summary>
+    private static IScimStoreProvider StoreProvider(IServiceProvider services) =>
+        services.GetService<IScimStoreProvider>() ?? new SingleDirectoryStoreProvider(services);
 
     public IOptionsMonitor<ScimServerOptions> Options { get; }
 
@@ -78,4 +85,12 @@ internal sealed class ScimServerServices
     public ScimResourceHandler Users => _handlers.Value.Users;
 
     public ScimResourceHandler Groups => _handlers.Value.Groups;
+}
+
+/// <summary>Serves the host's own <see cref="IUserStore"/> and <see cref="IGroupStore"/> as one directory.</summary>
+internal sealed class SingleDirectoryStoreProvider(IServiceProvider services) : IScimStoreProvider
+{
+    public IUserStore GetUserStore(string directory) => services.GetRequiredService<IUserStore>();
+
+    public IGroupStore GetGroupStore(string directory) => services.GetRequiredService<IGroupStore>();
 }
