@@ -16,11 +16,12 @@ var token = builder.Configuration["ScimSync:Token"] is { Length: > 0 } configure
     ? configured
     : SampleToken.LoadOrCreate(dataDirectory);
 
+// One connection, "default": paste its base URL and token into the identity provider. Add more for more providers.
 builder.Services.AddScimProvisioning(scim => scim
-    .AddBearerToken(token)
+    .AddConnection("default", c => c.UseBearerToken(token))
     .AddSqliteStore(o => o.DatabasePath = Path.Combine(dataDirectory, "scimsync.db")));
 
 var app = builder.Build();
-app.MapScim("/scim/v2");
-app.Lifetime.ApplicationStarted.Register(() => SampleToken.PrintConnectionInfo(app, "/scim/v2", token));
+app.MapScim("/scim");
+app.Lifetime.ApplicationStarted.Register(() => SampleToken.PrintConnectionInfo(app, "/scim/default/v2", token));
 app.Run();

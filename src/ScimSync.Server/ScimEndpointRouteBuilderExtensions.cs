@@ -14,15 +14,16 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ScimEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the SCIM service provider under <paramref name="prefix"/>: <c>/Users</c>, <c>/Groups</c> (with
-    /// <c>/.search</c>), <c>/ServiceProviderConfig</c>, <c>/ResourceTypes</c>, <c>/Schemas</c> and <c>/Me</c>.
+    /// Maps the SCIM service provider of every connection under <c>{prefix}/{connection}/v2</c>: <c>/Users</c>,
+    /// <c>/Groups</c> (with <c>/.search</c>), <c>/ServiceProviderConfig</c>, <c>/ResourceTypes</c>, <c>/Schemas</c>
+    /// and <c>/Me</c>.
     /// </summary>
     /// <param name="endpoints">The route builder (usually the <c>WebApplication</c>).</param>
-    /// <param name="prefix">The SCIM base path, for example <c>/scim/v2</c>.</param>
+    /// <param name="prefix">The path before the connection name, for example <c>/scim</c>.</param>
     /// <returns>The route group, to chain <c>RequireAuthorization</c>, rate limiting and the like.</returns>
     /// <exception cref="InvalidOperationException"><c>AddScimProvisioning</c> was not called, or no store was added.</exception>
-    /// <remarks>RFC 7644 §3.2.</remarks>
-    public static RouteGroupBuilder MapScim(this IEndpointRouteBuilder endpoints, string prefix = "/scim/v2")
+    /// <remarks>RFC 7644 §3.2. A connection named <c>entra</c> is served at <c>/scim/entra/v2</c>.</remarks>
+    public static RouteGroupBuilder MapScim(this IEndpointRouteBuilder endpoints, string prefix = "/scim")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(prefix);
@@ -41,15 +42,14 @@ public static class ScimEndpointRouteBuilderExtensions
         }
 
         var route = new ScimRoute(prefix);
-        var group = endpoints.MapGroup(prefix);
-        var services = endpoints.ServiceProvider.GetRequiredService<ScimServerServices>();
+        var group = endpoints.MapGroup(route.Pattern);
 
-        // Errors first, so the token check's own failures and everything after it become SCIM error bodies.
+        // Errors first, so the authentication's own failures and everything after it become SCIM error bodies.
         group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ScimErrorFilter>(endpoints.ServiceProvider));
-        group.AddEndpointFilter(ActivatorUtilities.CreateInstance<BearerTokenFilter>(endpoints.ServiceProvider));
+        group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ConnectionAuthenticationFilter>(endpoints.ServiceProvider));
 
-        MapResource(group, route, "/Users", () => services.Users);
-        MapResource(group, route, "/Groups", () => services.Groups);
+        MapResource(group, route, "/Users", c => ScimRequestContext.Get(c).Connection.Users);
+        MapResource(group, route, "/Groups", c => ScimRequestContext.Get(c).Connection.Groups);
 
         group.MapGet("/ServiceProviderConfig", (HttpContext c) => ServiceProviderConfigEndpoint.Handle(c, route));
         group.MapGet("/ResourceTypes", (HttpContext c) => DiscoveryEndpoints.ListResourceTypes(c, route));
@@ -75,14 +75,14 @@ public static class ScimEndpointRouteBuilderExtensions
     // A Delegate (not a RequestDelegate), so the returned IResult is executed.
     private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
 
-    private static void MapResource(RouteGroupBuilder group, ScimRoute route, string endpoint, Func<ScimResourceHandler> handler)
+    private static void MapResource(RouteGroupBuilder group, ScimRoute route, string endpoint, Func<HttpContext, ScimResourceHandler> handler)
     {
-        group.MapGet(endpoint, Handler(c => ListResourcesEndpoint.HandleAsync(c, route, handler())));
-        group.MapPost(endpoint, Handler(c => CreateResourceEndpoint.HandleAsync(c, route, handler())));
-        group.MapPost(endpoint + "/.search", Handler(c => SearchResourcesEndpoint.HandleAsync(c, route, handler())));
-        group.MapGet(endpoint + "/{id}", (HttpContext c, string id) => GetResourceEndpoint.HandleAsync(c, route, handler(), id));
-        group.MapPut(endpoint + "/{id}", (HttpContext c, string id) => ReplaceResourceEndpoint.HandleAsync(c, route, handler(), id));
-        group.MapPatch(endpoint + "/{id}", (HttpContext c, string id) => PatchResourceEndpoint.HandleAsync(c, route, handler(), id));
-        group.MapDelete(endpoint + "/{id}", (HttpContext c, string id) => DeleteResourceEndpoint.HandleAsync(c, handler(), id));
+        group.MapGet(endpoint, Handler(c => ListResourcesEndpoint.HandleAsync(c, route, handler(c))));
+        group.MapPost(endpoint, Handler(c => CreateResourceEndpoint.HandleAsync(c, route, handler(c))));
+        group.MapPost(endpoint + "/.search", Handler(c => SearchResourcesEndpoint.HandleAsync(c, route, handler(c))));
+        group.MapGet(endpoint + "/{id}", (HttpContext c, string id) => GetResourceEndpoint.HandleAsync(c, route, handler(c), id));
+        group.MapPut(endpoint + "/{id}", (HttpContext c, string id) => ReplaceResourceEndpoint.HandleAsync(c, route, handler(c), id));
+        group.MapPatch(endpoint + "/{id}", (HttpContext c, string id) => PatchResourceEndpoint.HandleAsync(c, route, handler(c), id));
+        group.MapDelete(endpoint + "/{id}", (HttpContext c, string id) => DeleteResourceEndpoint.HandleAsync(c, handler(c), id));
     }
 }

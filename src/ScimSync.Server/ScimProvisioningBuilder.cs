@@ -33,13 +33,45 @@ public sealed class ScimProvisioningBuilder
         return this;
     }
 
-    /// <summary>Adds a bearer token that SCIM clients may present (call again to accept several while rotating).</summary>
-    /// <param name="token">The token, at least 16 characters.</param>
+    /// <summary>
+    /// Adds (or changes) a provisioning connection: an identity provider that provisions through
+    /// <c>{prefix}/{name}/v2</c> with its own credentials, quirk handling and directory.
+    /// </summary>
+    /// <param name="name">The connection name, also its URL segment: letters, digits, <c>-</c> and <c>_</c>.</param>
+    /// <param name="configure">Sets the connection's credentials and behaviour.</param>
     /// <returns>This builder.</returns>
-    public ScimProvisioningBuilder AddBearerToken(string token)
+    /// <example>
+    /// <code>
+    /// scim.AddConnection("entra", c => c.UseBearerToken(token).UseIdentityProvider(IdentityProvider.EntraId));
+    /// </code>
+    /// </example>
+    public ScimProvisioningBuilder AddConnection(string name, Action<ScimConnectionBuilder> configure)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(token);
-        return Configure(o => o.BearerTokens.Add(token));
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        return Configure(o =>
+        {
+            if (!o.Connections.TryGetValue(name, out var connection))
+            {
+                connection = new ScimConnectionOptions();
+                o.Connections[name] = connection;
+            }
+
+            configure(new ScimConnectionBuilder(connection));
+        });
+    }
+
+    /// <summary>
+    /// Binds <see cref="ScimServerOptions"/> (connections included) to a configuration section, for example
+    /// <c>appsettings.json</c>'s <c>"ScimSync"</c>. Code-based settings made after this call win.
+    /// </summary>
+    /// <param name="sectionPath">The section, <c>:</c>-separated.</param>
+    /// <returns>This builder.</returns>
+    public ScimProvisioningBuilder BindConfiguration(string sectionPath = "ScimSync")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sectionPath);
+        Services.AddOptions<ScimServerOptions>().BindConfiguration(sectionPath);
+        return this;
     }
 
     /// <summary>Uses <typeparamref name="TStore"/> (scoped) as the <c>User</c> store, replacing any earlier one.</summary>

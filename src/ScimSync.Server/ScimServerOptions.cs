@@ -15,22 +15,13 @@ public sealed class ScimServerOptions
     public int MaxResults { get; set; } = 100;
 
     /// <summary>
-    /// Gets the bearer tokens accepted in the <c>Authorization</c> header. Several may be valid at once, so a token
-    /// can be rotated without downtime. Each must be at least 16 characters long.
+    /// Gets the provisioning connections by name (case-insensitive). The name is the URL segment
+    /// (<c>{prefix}/{name}/v2</c>): letters, digits, <c>-</c> and <c>_</c>.
     /// </summary>
-    /// <remarks>
-    /// This is the "Secret Token" of Microsoft Entra ID provisioning and Okta's "HTTP Header" authentication.
-    /// Tokens are compared in constant time, before the request body is read.
-    /// </remarks>
-    /// <value>Empty by default: configure at least one, or turn <see cref="RequireBearerToken"/> off.</value>
-    public IList<string> BearerTokens { get; } = [];
-
-    /// <summary>
-    /// Gets or sets a value indicating whether the built-in bearer-token check guards the endpoints. Turn it off only
-    /// when the host authenticates SCIM clients itself (for example <c>MapScim(...).RequireAuthorization("scim")</c>).
-    /// </summary>
-    /// <value>Defaults to <see langword="true"/>.</value>
-    public bool RequireBearerToken { get; set; } = true;
+    /// <remarks>Bindable from configuration, for example <c>ScimSync:Connections:entra:Tokens:0:Sha256</c>.</remarks>
+    /// <value>Empty by default: add at least one with <c>AddConnection</c> or configuration.</value>
+    public IDictionary<string, ScimConnectionOptions> Connections { get; } =
+        new Dictionary<string, ScimConnectionOptions>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets or sets the tolerances for the non-standard shapes real identity providers send.</summary>
     /// <value>Defaults to <see cref="ScimCompatibility.Lenient"/>.</value>

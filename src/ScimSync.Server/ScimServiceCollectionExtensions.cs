@@ -24,7 +24,9 @@ public static class ScimServiceCollectionExtensions
         services.TryAddSingleton<ScimSchemaRegistry>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ScimServerServices>();
-        services.TryAddSingleton<BearerTokenValidator>();
+        services.TryAddSingleton<ScimConnectionRegistry>();
+        services.TryAddSingleton<ScimTokenActivity>();
+        services.TryAddSingleton<IScimTokenActivity>(sp => sp.GetRequiredService<ScimTokenActivity>());
         return new ScimProvisioningBuilder(services);
     }
 

@@ -30,25 +30,28 @@ public sealed class ReadmeExampleTests : IDisposable
 
         var builder = WebApplication.CreateBuilder(args);
 
-        // Test set-up: the token the README reads from configuration (ScimSync__Token), and an in-memory server.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ScimSync:Token"] = "readme-token-0123456789" });
+        // Test set-up: the token hash the README reads from configuration, and an in-memory server.
+        var token = ScimBearerToken.Generate();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ScimSync:EntraTokenSha256"] = token.Sha256 });
         builder.WebHost.UseTestServer();
 
         // The README example from here on (its "Data Source=scimsync.db" is a temporary file here).
         builder.Services.AddScimProvisioning(scim => scim
-            .Configure(options => options.BearerTokens.Add(builder.Configuration["ScimSync:Token"]!))
+            .AddConnection("entra", c => c
+                .UseBearerTokenHash(builder.Configuration["ScimSync:EntraTokenSha256"]!)
+                .UseIdentityProvider(IdentityProvider.EntraId))
             .UseSqliteStore(connectionString));
 
         var app = builder.Build();
-        app.MapScim("/scim/v2");
+        app.MapScim("/scim");
 
         // Instead of app.Run():
         await app.StartAsync();
         try
         {
             using var client = app.GetTestClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "readme-token-0123456789");
-            var created = await client.PostAsync("/scim/v2/Users", ScimTestHost.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"readme"}"""));
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+            var created = await client.PostAsync("/scim/entra/v2/Users", ScimTestHost.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"readme"}"""));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             Assert.True(File.Exists(Path.Combine(_directory, "scimsync.db")));
         }

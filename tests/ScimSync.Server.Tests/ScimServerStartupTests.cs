@@ -30,7 +30,8 @@ public sealed class ScimServerStartupTests
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddScimProvisioning(scim => scim
-            .AddBearerToken("tiny-tok")
+            .AddConnection("entra", c => c.UseBearerToken("tiny-tok"))
+            .AddConnection("bad name!", c => c.UseBearerTokenHash("not-hex"))
             .Configure(o => o.MaxResults = 0)
             .AddSqliteStore(o => o.DatabasePath = UnusedDatabasePath()));
         await using var app = builder.Build();
@@ -39,12 +40,15 @@ public sealed class ScimServerStartupTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains(error.Failures, f => f.Contains("MaxResults", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("BearerTokens[0]", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Connections[\"entra\"].Tokens[0] is shorter", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Connections[\"bad name!\"]: a connection name", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Connections[\"bad name!\"].Tokens[0].Sha256", StringComparison.Ordinal));
         Assert.DoesNotContain("tiny-tok", string.Join(" ", error.Failures), StringComparison.Ordinal);
+        Assert.DoesNotContain("not-hex", string.Join(" ", error.Failures), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Start_NoTokenConfigured_Fails()
+    public async Task Start_NoConnection_Fails()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -55,7 +59,24 @@ public sealed class ScimServerStartupTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.Contains(error.Failures, f => f.Contains("BearerTokens is empty", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Connections is empty", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_ConnectionWithoutToken_Fails()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddScimProvisioning(scim => scim
+            .AddConnection("okta", c => c.UseIdentityProvider(IdentityProvider.Okta))
+            .AddSqliteStore(o => o.DatabasePath = UnusedDatabasePath()));
+        await using var app = builder.Build();
+        app.MapScim();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(error.Failures, f => f.Contains("Connections[\"okta\"] has no bearer token", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -63,7 +84,7 @@ public sealed class ScimServerStartupTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
-        builder.Services.AddScimProvisioning(scim => scim.AddBearerToken("0123456789abcdef0123"));
+        builder.Services.AddScimProvisioning(scim => scim.AddConnection("a", c => c.UseBearerToken("0123456789abcdef0123")));
         using var app = builder.Build();
 
         var error = Assert.Throws<InvalidOperationException>(() => app.MapScim());

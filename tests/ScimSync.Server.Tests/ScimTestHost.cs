@@ -19,7 +19,7 @@ public sealed class ScimTestHost : IAsyncDisposable
 {
     public const string Token = "test-token-0123456789abcdef";
     public const string SecondToken = "rotated-token-0123456789abcdef";
-    public const string BaseUrl = "http://localhost/scim/v2";
+    public const string BaseUrl = "http://localhost/scim/test/v2";
 
     private readonly WebApplication _app;
     private readonly string _directory;
@@ -38,7 +38,10 @@ public sealed class ScimTestHost : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public static async Task<ScimTestHost> StartAsync(Action<ScimServerOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public static async Task<ScimTestHost> StartAsync(
+        Action<ScimServerOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        Action<ScimProvisioningBuilder>? scim = null)
     {
         var directory = Directory.CreateTempSubdirectory("scimsync-server-").FullName;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
@@ -46,14 +49,17 @@ public sealed class ScimTestHost : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddScimProvisioning(scim => scim
-            .AddBearerToken(Token)
-            .AddBearerToken(SecondToken)
-            .Configure(o => configure?.Invoke(o))
-            .AddSqliteStore(o => o.DatabasePath = Path.Combine(directory, "scim.db")));
+        builder.Services.AddScimProvisioning(builder =>
+        {
+            builder
+                .AddConnection("test", c => c.UseBearerToken(Token).UseBearerToken(SecondToken))
+                .Configure(o => configure?.Invoke(o))
+                .AddSqliteStore(o => o.DatabasePath = Path.Combine(directory, "scim.db"));
+            scim?.Invoke(builder);
+        });
         services?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapScim("/scim/v2");
+        app.MapScim("/scim");
         await app.StartAsync();
         return new ScimTestHost(app, directory, time);
     }

@@ -1,8 +1,8 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using ScimSync.Errors;
+using ScimSync.Patching;
 using ScimSync.Serialization;
 using ScimSync.Server.Internal;
 
@@ -14,18 +14,12 @@ internal sealed class CreateResourceEndpoint
     public static async Task<IResult> HandleAsync(HttpContext context, ScimRoute route, ScimResourceHandler handler)
     {
         var resource = await ScimRequest.ReadResourceAsync(context, handler, ScimReadMode.Create).ConfigureAwait(false);
-
-        var result = await handler.GetStore(context.RequestServices).CreateAsync(resource, context.RequestAborted).ConfigureAwait(false);
-        if (!result.IsSuccess)
-        {
-            throw new ScimException(result.ToError());
-        }
-
+        var stored = await ScimResourceOperations.CreateAsync(ScimRequest.OperationContext(context), handler, resource).ConfigureAwait(false);
         return ScimResourceWriter.Respond(
             StatusCodes.Status201Created,
-            result.Value!,
+            stored,
             handler,
-            route.BaseUrl(context.Request),
+            route.BaseUrl(context),
             ScimRequest.ParseAttributeList(context.Request.Query["attributes"]),
             ScimRequest.ParseAttributeList(context.Request.Query["excludedAttributes"]),
             withLocation: true);

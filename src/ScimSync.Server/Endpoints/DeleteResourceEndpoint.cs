@@ -2,6 +2,8 @@
 
 using Microsoft.AspNetCore.Http;
 using ScimSync.Errors;
+using ScimSync.Patching;
+using ScimSync.Serialization;
 using ScimSync.Server.Internal;
 
 namespace ScimSync.Server.Endpoints;
@@ -11,14 +13,7 @@ internal sealed class DeleteResourceEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext context, ScimResourceHandler handler, string id)
     {
-        var store = handler.GetStore(context.RequestServices);
-        var expected = await Preconditions.ExpectedVersionAsync(context, store, id).ConfigureAwait(false);
-        var result = await store.DeleteAsync(id, expected, context.RequestAborted).ConfigureAwait(false);
-        if (!result.IsSuccess)
-        {
-            throw new ScimException(result.ToError());
-        }
-
+        await ScimResourceOperations.DeleteAsync(ScimRequest.OperationContext(context), handler, id, ScimRequest.IfMatch(context.Request)).ConfigureAwait(false);
         return ScimResults.NoContent();
     }
 }

@@ -20,7 +20,7 @@ internal static class DiscoveryEndpoints
     public static IResult ListResourceTypes(HttpContext context, ScimRoute route)
     {
         var registry = context.RequestServices.GetRequiredService<ScimServerServices>().Registry;
-        var baseUrl = route.BaseUrl(context.Request);
+        var baseUrl = route.BaseUrl(context);
         return List([.. registry.ResourceTypes.Select(t => ScimDiscoveryJson.ToResourceTypeRepresentation(t, baseUrl))]);
     }
 
@@ -28,13 +28,13 @@ internal static class DiscoveryEndpoints
     {
         var registry = context.RequestServices.GetRequiredService<ScimServerServices>().Registry;
         var type = registry.FindResourceType(name) ?? throw new ScimException(ScimError.NotFound($"Resource type '{name}' is not defined."));
-        return ScimResults.Json(StatusCodes.Status200OK, ScimDiscoveryJson.ToResourceTypeRepresentation(type, route.BaseUrl(context.Request)));
+        return ScimResults.Json(StatusCodes.Status200OK, ScimDiscoveryJson.ToResourceTypeRepresentation(type, route.BaseUrl(context)));
     }
 
     public static IResult ListSchemas(HttpContext context, ScimRoute route)
     {
         var registry = context.RequestServices.GetRequiredService<ScimServerServices>().Registry;
-        var baseUrl = route.BaseUrl(context.Request);
+        var baseUrl = route.BaseUrl(context);
         return List([.. registry.Schemas.Select(s => ScimDiscoveryJson.ToSchemaRepresentation(s, baseUrl))]);
     }
 
@@ -42,7 +42,7 @@ internal static class DiscoveryEndpoints
     {
         var registry = context.RequestServices.GetRequiredService<ScimServerServices>().Registry;
         var schema = registry.FindSchema(id) ?? throw new ScimException(ScimError.NotFound($"Schema '{id}' is not defined."));
-        return ScimResults.Json(StatusCodes.Status200OK, ScimDiscoveryJson.ToSchemaRepresentation(schema, route.BaseUrl(context.Request)));
+        return ScimResults.Json(StatusCodes.Status200OK, ScimDiscoveryJson.ToSchemaRepresentation(schema, route.BaseUrl(context)));
     }
 
     private static IResult List(IReadOnlyList<JsonObject> items) => ScimResults.Json(StatusCodes.Status200OK, (Utf8JsonWriter writer) =>

@@ -26,6 +26,6 @@ internal sealed class GetResourceEndpoint
             return ScimResults.NotModified(ScimRequest.ETag(stored.Version));
         }
 
-        return ScimResourceWriter.Respond(StatusCodes.Status200OK, stored, handler, route.BaseUrl(context.Request), attributes, excluded);
+        return ScimResourceWriter.Respond(StatusCodes.Status200OK, stored, handler, route.BaseUrl(context), attributes, excluded);
     }
 }

@@ -27,7 +27,7 @@ internal sealed class ListResourcesEndpoint
         }
 
         var page = result.Value!;
-        var baseUrl = route.BaseUrl(context.Request);
+        var baseUrl = route.BaseUrl(context);
         return ScimResults.Json(StatusCodes.Status200OK, writer => WriteListResponse(writer, page, query.StartIndex, handler, baseUrl, text));
     }
 

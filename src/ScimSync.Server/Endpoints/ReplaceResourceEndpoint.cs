@@ -1,8 +1,8 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using ScimSync.Errors;
+using ScimSync.Patching;
 using ScimSync.Serialization;
 using ScimSync.Server.Internal;
 
@@ -14,20 +14,13 @@ internal sealed class ReplaceResourceEndpoint
     public static async Task<IResult> HandleAsync(HttpContext context, ScimRoute route, ScimResourceHandler handler, string id)
     {
         var resource = await ScimRequest.ReadResourceAsync(context, handler, ScimReadMode.Replace).ConfigureAwait(false);
-
-        var store = handler.GetStore(context.RequestServices);
-        var expected = await Preconditions.ExpectedVersionAsync(context, store, id).ConfigureAwait(false);
-        var result = await store.ReplaceAsync(id, resource, expected, context.RequestAborted).ConfigureAwait(false);
-        if (!result.IsSuccess)
-        {
-            throw new ScimException(result.ToError());
-        }
-
+        var stored = await ScimResourceOperations.ReplaceAsync(
+            ScimRequest.OperationContext(context), handler, id, resource, ScimRequest.IfMatch(context.Request)).ConfigureAwait(false);
         return ScimResourceWriter.Respond(
             StatusCodes.Status200OK,
-            result.Value!,
+            stored,
             handler,
-            route.BaseUrl(context.Request),
+            route.BaseUrl(context),
             ScimRequest.ParseAttributeList(context.Request.Query["attributes"]),
             ScimRequest.ParseAttributeList(context.Request.Query["excludedAttributes"]));
     }

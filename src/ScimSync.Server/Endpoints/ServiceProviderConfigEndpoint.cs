@@ -15,13 +15,14 @@ internal sealed class ServiceProviderConfigEndpoint
     {
         var services = context.RequestServices.GetRequiredService<ScimServerServices>();
         var options = services.Options.CurrentValue;
-        var baseUrl = route.BaseUrl(context.Request);
-        var sort = services.Users.GetStore(context.RequestServices).Capabilities.SupportsSorting &&
-                   services.Groups.GetStore(context.RequestServices).Capabilities.SupportsSorting;
-        return ScimResults.Json(StatusCodes.Status200OK, writer => Write(writer, options, sort, baseUrl));
+        var baseUrl = route.BaseUrl(context);
+        var connection = ScimRequestContext.Get(context).Connection;
+        var sort = connection.Users.GetStore(context.RequestServices).Capabilities.SupportsSorting &&
+                   connection.Groups.GetStore(context.RequestServices).Capabilities.SupportsSorting;
+        return ScimResults.Json(StatusCodes.Status200OK, writer => Write(writer, options, connection, sort, baseUrl));
     }
 
-    private static void Write(Utf8JsonWriter writer, ScimServerOptions options, bool sort, string baseUrl)
+    private static void Write(Utf8JsonWriter writer, ScimServerOptions options, ScimConnection connection, bool sort, string baseUrl)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("schemas");
@@ -41,7 +42,17 @@ internal sealed class ServiceProviderConfigEndpoint
         Supported(writer, "sort", sort);
         Supported(writer, "etag", true);
         writer.WriteStartArray("authenticationSchemes");
-        if (options.RequireBearerToken)
+        if (connection.AuthenticationScheme is not null)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "oauthbearertoken");
+            writer.WriteString("name", "OAuth Bearer Token");
+            writer.WriteString("description", "Authentication with an OAuth 2.0 access token (RFC 6750 header).");
+            writer.WriteString("specUri", "https://www.rfc-editor.org/rfc/rfc6750");
+            writer.WriteBoolean("primary", true);
+            writer.WriteEndObject();
+        }
+        else
         {
             writer.WriteStartObject();
             writer.WriteString("type", "oauthbearertoken");

@@ -9,12 +9,24 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Error, "Unexpected error while handling SCIM request {Method} {Path}.")]
     public static partial void UnexpectedError(ILogger logger, Exception exception, string method, string path);
 
-    [LoggerMessage(2, LogLevel.Information, "SCIM request rejected: missing or invalid bearer token ({Method} {Path}).")]
-    public static partial void Unauthenticated(ILogger logger, string method, string path);
+    [LoggerMessage(2, LogLevel.Information, "SCIM request on connection {Connection} rejected: missing or invalid credentials ({Method} {Path}).")]
+    public static partial void Unauthenticated(ILogger logger, string connection, string method, string path);
 
     [LoggerMessage(3, LogLevel.Debug, "PATCH of {ResourceType} {Id} conflicted with a concurrent change; retrying (attempt {Attempt}).")]
     public static partial void PatchRetry(ILogger logger, string resourceType, string id, int attempt);
 
     [LoggerMessage(4, LogLevel.Debug, "SCIM error {Status} {ScimType} for {Method} {Path}: {Detail}")]
     public static partial void ScimError(ILogger logger, int status, string? scimType, string method, string path, string detail);
+
+    [LoggerMessage(5, LogLevel.Information, "SCIM request for unknown connection {Connection} rejected ({Method} {Path}).")]
+    public static partial void UnknownConnection(ILogger logger, string? connection, string method, string path);
+
+    [LoggerMessage(6, LogLevel.Warning, "SCIM request on connection {Connection} used token {Token}, which expired at {ExpiresAt}; rejected.")]
+    public static partial void TokenExpired(ILogger logger, string connection, string token, DateTimeOffset expiresAt);
+
+    [LoggerMessage(7, LogLevel.Warning, "Token {Token} of SCIM connection {Connection} expires at {ExpiresAt}: rotate it.")]
+    public static partial void TokenExpiresSoon(ILogger logger, string connection, string token, DateTimeOffset expiresAt);
+
+    [LoggerMessage(8, LogLevel.Warning, "SCIM store unavailable while handling {Method} {Path}; answered 503.")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception, string method, string path);
 }

@@ -1,9 +1,11 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ScimSync.Errors;
+using ScimSync.Stores;
 
 namespace ScimSync.Server.Internal;
 
@@ -13,6 +15,8 @@ namespace ScimSync.Server.Internal;
 /// </summary>
 internal sealed class ScimErrorFilter(ILogger<ScimErrorFilter> logger) : IEndpointFilter
 {
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -26,6 +30,14 @@ internal sealed class ScimErrorFilter(ILogger<ScimErrorFilter> logger) : IEndpoi
         {
             Log.ScimError(logger, e.Error.Status, e.Error.ScimType, http.Request.Method, http.Request.Path, e.Error.Detail);
             return ScimResults.Error(e.Error);
+        }
+        catch (ScimStoreUnavailableException e)
+        {
+            // Nothing was changed (the store's promise); the client retries, as Entra ID and Okta do on 503.
+            Log.StoreUnavailable(logger, e, http.Request.Method, http.Request.Path);
+            var retryAfter = (int)Math.Clamp(Math.Ceiling((e.RetryAfter ?? DefaultRetryAfter).TotalSeconds), 1, 3600);
+            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ScimResults.Error(ScimError.ServiceUnavailable("The service is temporarily unavailable; retry later."));
         }
         catch (BadHttpRequestException e)
         {
@@ -46,32 +58,77 @@ internal sealed class ScimErrorFilter(ILogger<ScimErrorFilter> logger) : IEndpoi
 }
 
 /// <summary>
-/// Requires a valid bearer token (RFC 6750) before the endpoint runs, and so before the body is read. Answers 401
-/// with <c>WWW-Authenticate: Bearer</c> and a SCIM error body (RFC 7644 §2, §3.12).
+/// Finds the request's connection and authenticates the request for it before the endpoint runs, and so before the
+/// body is read: with one of the connection's bearer tokens (RFC 6750), or with its ASP.NET Core authentication
+/// scheme. Answers 401 with <c>WWW-Authenticate: Bearer</c> and a SCIM error body (RFC 7644 §2, §3.12); an unknown
+/// connection gets the same answer, so connection names cannot be probed.
 /// </summary>
-internal sealed class BearerTokenFilter(BearerTokenValidator validator, IOptionsMonitor<ScimServerOptions> options, ILogger<BearerTokenFilter> logger) : IEndpointFilter
+internal sealed class ConnectionAuthenticationFilter(
+    ScimConnectionRegistry connections,
+    ScimTokenActivity activity,
+    TimeProvider timeProvider,
+    ILogger<ConnectionAuthenticationFilter> logger) : IEndpointFilter
 {
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (!options.CurrentValue.RequireBearerToken)
+        var http = context.HttpContext;
+        var request = http.Request;
+        var name = http.GetRouteValue(ScimRoute.ConnectionParameter) as string;
+        if (name is null || !connections.TryGet(name, out var connection))
         {
-            return next(context);
+            Log.UnknownConnection(logger, name, request.Method, request.Path);
+            return Unauthorized("The bearer token is not valid.");
         }
 
-        var request = context.HttpContext.Request;
-        var header = request.Headers.Authorization.ToString().AsSpan().Trim();
-        const string Scheme = "Bearer ";
-        if (header.Length > Scheme.Length &&
-            header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) &&
-            validator.IsValid(header[Scheme.Length..].Trim()))
+        string? tokenName = null;
+        if (connection.AuthenticationScheme is { } scheme)
         {
-            return next(context);
+            var result = await http.AuthenticateAsync(scheme).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                Log.Unauthenticated(logger, connection.Name, request.Method, request.Path);
+                return Unauthorized("Authentication required.");
+            }
+
+            http.User = result.Principal;
+        }
+        else
+        {
+            var header = request.Headers.Authorization.ToString().AsSpan().Trim();
+            const string Scheme = "Bearer ";
+            var token = header.Length > Scheme.Length && header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+                ? connection.Match(header[Scheme.Length..].Trim())
+                : null;
+            if (token is null)
+            {
+                Log.Unauthenticated(logger, connection.Name, request.Method, request.Path);
+                return Unauthorized(header.IsEmpty ? "Authentication required: send 'Authorization: Bearer <token>'." : "The bearer token is not valid.");
+            }
+
+            var now = timeProvider.GetUtcNow();
+            if (token.ExpiresAt is { } expires)
+            {
+                if (expires <= now)
+                {
+                    Log.TokenExpired(logger, connection.Name, token.Name, expires);
+                    return Unauthorized("The bearer token has expired.");
+                }
+
+                if (expires - now <= connection.TokenExpiryWarning)
+                {
+                    Log.TokenExpiresSoon(logger, connection.Name, token.Name, expires);
+                }
+            }
+
+            activity.Record(connection, token, now);
+            tokenName = token.Name;
         }
 
-        Log.Unauthenticated(logger, request.Method, request.Path);
-        var detail = header.IsEmpty ? "Authentication required: send 'Authorization: Bearer <token>'." : "The bearer token is not valid.";
-        return ValueTask.FromResult<object?>(ScimResults.Error(new ScimError(StatusCodes.Status401Unauthorized, null, detail)));
+        http.Features.Set(new ScimRequestContext(connection, tokenName));
+        return await next(context).ConfigureAwait(false);
     }
+
+    private static IResult Unauthorized(string detail) => ScimResults.Error(new ScimError(StatusCodes.Status401Unauthorized, null, detail));
 }

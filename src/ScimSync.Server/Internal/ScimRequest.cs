@@ -15,6 +15,10 @@ namespace ScimSync.Server.Internal;
 /// <summary>Reads the parts of a SCIM request the endpoints share. Failures throw <see cref="ScimException"/>.</summary>
 internal static class ScimRequest
 {
+    /// <summary>The pipeline context of an authenticated request.</summary>
+    public static ScimOperationContext OperationContext(HttpContext context) =>
+        new(ScimRequestContext.Get(context).Connection, context.RequestServices, context.RequestAborted);
+
     /// <summary>Requires <c>application/scim+json</c> or <c>application/json</c> (RFC 7644 §3.1, §8.1), else 415.</summary>
     public static void RequireJsonContent(HttpRequest request)
     {

@@ -1,13 +1,14 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ScimSync.Stores;
 
 namespace ScimSync.Server.Internal;
 
 /// <summary>Checks <see cref="ScimServerOptions"/> at start-up and reports every problem at once.</summary>
-internal sealed class ScimServerOptionsValidator : IValidateOptions<ScimServerOptions>
+internal sealed class ScimServerOptionsValidator(IServiceProviderIsService isService) : IValidateOptions<ScimServerOptions>
 {
-    public const int MinimumTokenLength = 16;
 
     public ValidateOptionsResult Validate(string? name, ScimServerOptions options)
     {
@@ -33,28 +34,99 @@ internal sealed class ScimServerOptionsValidator : IValidateOptions<ScimServerOp
             problems.Add("ScimServerOptions.Compatibility must not be null.");
         }
 
-        if (options.RequireBearerToken)
+        if (options.Connections.Count == 0)
         {
-            if (options.BearerTokens.Count == 0)
-            {
-                problems.Add("ScimServerOptions.BearerTokens is empty: add a token (for example from configuration 'ScimSync:Token') or set RequireBearerToken = false when the host authenticates SCIM clients itself.");
-            }
+            problems.Add("ScimServerOptions.Connections is empty: add one with 'AddConnection(\"entra\", c => c.UseBearerToken(...))' or in configuration ('ScimSync:Connections:<name>:Tokens:0:Sha256').");
+        }
 
-            for (var i = 0; i < options.BearerTokens.Count; i++)
+        foreach (var (connectionName, connection) in options.Connections)
+        {
+            ValidateConnection(connectionName, connection, problems);
+        }
+
+        if (!isService.IsService(typeof(IScimStoreProvider)))
+        {
+            // The host's own IUserStore/IGroupStore hold one set of users: two directories would silently share it.
+            var directories = options.Connections
+                .Select(c => string.IsNullOrWhiteSpace(c.Value.Directory) ? c.Key : c.Value.Directory)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            if (directories.Count > 1)
             {
-                var token = options.BearerTokens[i];
-                if (string.IsNullOrWhiteSpace(token) || token.Length < MinimumTokenLength)
-                {
-                    // Never echo the token itself.
-                    problems.Add($"ScimServerOptions.BearerTokens[{i}] is shorter than {MinimumTokenLength} characters.");
-                }
-                else if (token.Any(char.IsWhiteSpace))
-                {
-                    problems.Add($"ScimServerOptions.BearerTokens[{i}] contains white space.");
-                }
+                problems.Add(
+                    $"The connections use {directories.Count} directories ({string.Join(", ", directories)}), but the registered IUserStore/IGroupStore " +
+                    "serve a single one: give every connection the same directory (c.UseDirectory(\"...\")), or register an IScimStoreProvider.");
             }
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void ValidateConnection(string name, ScimConnectionOptions connection, List<string> problems)
+    {
+        var where = $"ScimServerOptions.Connections[\"{name}\"]";
+        if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            problems.Add($"{where}: a connection name is its URL segment: 1 to 64 letters, digits, '-' or '_'.");
+        }
+
+        if (connection is null)
+        {
+            problems.Add($"{where} is null.");
+            return;
+        }
+
+        if (connection.Compatibility is null && connection.IdentityProvider is < IdentityProvider.Generic or > IdentityProvider.OneLogin)
+        {
+            problems.Add($"{where}.IdentityProvider '{connection.IdentityProvider}' is not defined.");
+        }
+
+        if (connection.AuthenticationScheme is null && connection.Tokens.Count == 0)
+        {
+            problems.Add($"{where} has no bearer token: add one (UseBearerToken, UseBearerTokenHash or 'Tokens' in configuration), or set AuthenticationScheme.");
+        }
+
+        if (connection.TokenExpiryWarning < TimeSpan.Zero)
+        {
+            problems.Add($"{where}.TokenExpiryWarning must not be negative.");
+        }
+
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < connection.Tokens.Count; i++)
+        {
+            // Never echo a token or its hash.
+            var token = connection.Tokens[i];
+            var at = $"{where}.Tokens[{i}]";
+            if (token is null)
+            {
+                problems.Add($"{at} is null.");
+                continue;
+            }
+
+            if (!string.IsNullOrEmpty(token.Value) == !string.IsNullOrEmpty(token.Sha256))
+            {
+                problems.Add($"{at}: set exactly one of Value and Sha256.");
+            }
+            else if (token.Value is { Length: > 0 } value)
+            {
+                if (value.Length < ScimBearerToken.MinimumLength)
+                {
+                    problems.Add($"{at} is shorter than {ScimBearerToken.MinimumLength} characters.");
+                }
+                else if (value.Any(char.IsWhiteSpace))
+                {
+                    problems.Add($"{at} contains white space.");
+                }
+            }
+            else if (token.Sha256!.Length != 64 || !token.Sha256.All(char.IsAsciiHexDigit))
+            {
+                problems.Add($"{at}.Sha256 must be 64 hexadecimal digits (ScimBearerToken.ComputeSha256).");
+            }
+
+            if (token.Name is { } label && !labels.Add(label))
+            {
+                problems.Add($"{at}.Name '{label}' is used twice.");
+            }
+        }
     }
 }

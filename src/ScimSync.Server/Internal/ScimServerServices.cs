@@ -42,49 +42,16 @@ internal sealed class ScimResourceHandler
     public IResourceStore GetStore(IServiceProvider services) => _store(services);
 }
 
-/// <summary>
-/// Shared services of the endpoints, built once from the registry and the options in force at the first request
-/// (a later change of <see cref="ScimServerOptions.Compatibility"/> needs a restart).
-/// </summary>
-internal sealed class ScimServerServices
+/// <summary>Shared services of the endpoints.</summary>
+internal sealed class ScimServerServices(ScimSchemaRegistry registry, IOptionsMonitor<ScimServerOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
 {
-    private readonly Lazy<(ScimResourceHandler Users, ScimResourceHandler Groups)> _handlers;
+    public ScimSchemaRegistry Registry { get; } = registry;
 
-    public ScimServerServices(ScimSchemaRegistry registry, IOptionsMonitor<ScimServerOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
-    {
-        Registry = registry;
-        Options = options;
-        TimeProvider = timeProvider;
-        Logger = loggerFactory.CreateLogger("ScimSync.Server");
+    public IOptionsMonitor<ScimServerOptions> Options { get; } = options;
 
-        // Built on first use, after the host registered its extensions on the registry.
-        _handlers = new(() =>
-        {
-            var compatibility = Options.CurrentValue.Compatibility;
-            return (
-                new ScimResourceHandler(registry.User, compatibility, sp => StoreProvider(sp).GetUserStore(DefaultDirectory), isGroup: false),
-                new ScimResourceHandler(registry.Group, compatibility, sp => StoreProvider(sp).GetGroupStore(DefaultDirectory), isGroup: true));
-        });
-    }
+    public TimeProvider TimeProvider { get; } = timeProvider;
 
-    /// <summary>The directory every request uses until connections choose their own.</summary>
-    public const string DefaultDirectory = "default";
-
-    public ScimSchemaRegistry Registry { get; }
-
-    /// <summary>The store package's provider, or one over the host's own single-directory stores.</summary>
-    private static IScimStoreProvider StoreProvider(IServiceProvider services) =>
-        services.GetService<IScimStoreProvider>() ?? new SingleDirectoryStoreProvider(services);
-
-    public IOptionsMonitor<ScimServerOptions> Options { get; }
-
-    public TimeProvider TimeProvider { get; }
-
-    public ILogger Logger { get; }
-
-    public ScimResourceHandler Users => _handlers.Value.Users;
-
-    public ScimResourceHandler Groups => _handlers.Value.Groups;
+    public ILogger Logger { get; } = loggerFactory.CreateLogger("ScimSync.Server");
 }
 
 /// <summary>Serves the host's own <see cref="IUserStore"/> and <see cref="IGroupStore"/> as one directory.</summary>

@@ -110,7 +110,7 @@ public sealed class SampleHostTests : IDisposable
                 output.AppendLine(line);
                 if (line.StartsWith("Secret Token:", StringComparison.Ordinal))
                 {
-                    return new SampleProcess(process, $"http://127.0.0.1:{port}/scim/v2/", output.ToString());
+                    return new SampleProcess(process, $"http://127.0.0.1:{port}/scim/default/v2/", output.ToString());
                 }
             }
 
