@@ -36,6 +36,8 @@ public sealed class ScimTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public FakeTimeProvider Time { get; }
 
     public static async Task<ScimTestHost> StartAsync(
