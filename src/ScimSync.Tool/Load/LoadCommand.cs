@@ -1,0 +1,99 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace ScimSync.Tool.Load;
+
+/// <summary>
+/// <c>scimsync load</c>: replays an Entra ID-style provisioning cycle against any SCIM endpoint and reports each
+/// phase's throughput and latency, optionally beside the same cycle against the bare Kestrel ceiling.
+/// </summary>
+internal static class LoadCommand
+{
+    public static Command Create()
+    {
+        var baseUrl = new Option<Uri>("--base")
+        {
+            Description = "The SCIM base URL, e.g. http://127.0.0.1:5080/scim/default/v2.",
+            Required = true,
+            CustomParser = argument =>
+            {
+                var text = argument.Tokens.Single().Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                argument.AddError($"'{text}' is not an absolute http(s) URL.");
+                return null;
+            },
+        };
+        var token = new Option<string>("--token") { Description = "The bearer token (default: the SCIMSYNC_TOKEN environment variable)." };
+        var users = new Option<int>("--users") { Description = "Users to create.", DefaultValueFactory = _ => 10_000 };
+        var groups = new Option<int>("--groups") { Description = "Groups to create.", DefaultValueFactory = _ => 100 };
+        var members = new Option<int>("--members") { Description = "Members per group.", DefaultValueFactory = _ => 500 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 8 };
+        var ceiling = new Option<bool>("--ceiling") { Description = "First run the same cycle against a bare Kestrel ceiling started in this process, and report percentages of it." };
+        var ceilingUrls = new Option<string>("--ceiling-urls") { Description = "Where the in-process ceiling listens.", DefaultValueFactory = _ => "http://127.0.0.1:5091" };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file." };
+        var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a target that is not on this machine (a load test is an attack to anyone else)." };
+        var command = new Command("load", "Load-test a SCIM endpoint with an Entra ID-style cycle: lookups, creates, member adds, changes, deactivations and reads.")
+        {
+            baseUrl, token, users, groups, members, concurrency, ceiling, ceilingUrls, json, allowRemote,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var target = result.GetValue(baseUrl)!;
+            var settings = new LoadSettings(
+                result.GetValue(users),
+                result.GetValue(groups),
+                Math.Min(result.GetValue(members), result.GetValue(users)),
+                result.GetValue(concurrency));
+            if (settings.Users < 1 || settings.Groups < 0 || settings.Members < 0 || settings.Concurrency < 1)
+            {
+                AnsiConsole.MarkupLine("[red]--users and --concurrency must be positive, --groups and --members not negative.[/]");
+                return 2;
+            }
+
+            if (!target.IsLoopback && !result.GetValue(allowRemote))
+            {
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(target.Host)} is not this machine; pass --allow-remote to load-test it anyway.[/]");
+                return 2;
+            }
+
+            var bearer = result.GetValue(token) ?? Environment.GetEnvironmentVariable("SCIMSYNC_TOKEN");
+            if (string.IsNullOrEmpty(bearer))
+            {
+                AnsiConsole.MarkupLine("[red]No token: pass --token or set SCIMSYNC_TOKEN.[/]");
+                return 2;
+            }
+
+            LoadReport? ceilingReport = null;
+            if (result.GetValue(ceiling))
+            {
+                var urls = result.GetValue(ceilingUrls)!;
+                await using var app = CeilingCommand.Build(urls);
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                ceilingReport = await EntraCycle.RunAsync(new Uri(urls + "/scim/v2"), "ceiling", settings, "Ceiling", cancellationToken).ConfigureAwait(false);
+                await app.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var report = await EntraCycle.RunAsync(target, bearer, settings, "Target", cancellationToken).ConfigureAwait(false);
+            LoadReport.Print(report, ceilingReport);
+            if (result.GetValue(json) is { } file)
+            {
+                await using var stream = file.Create();
+                await JsonSerializer.SerializeAsync(stream, new { settings, target = report, ceiling = ceilingReport }, LoadReport.JsonOptions, cancellationToken).ConfigureAwait(false);
+            }
+
+            return report.Phases.Any(p => p.Errors > 0) ? 1 : 0;
+        });
+        return command;
+    }
+}
+
+/// <summary>The size of a load run.</summary>
+internal sealed record LoadSettings(int Users, int Groups, int Members, int Concurrency);

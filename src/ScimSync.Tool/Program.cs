@@ -1,0 +1,13 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.CommandLine;
+using ScimSync.Tool;
+using ScimSync.Tool.Load;
+
+var root = new RootCommand("ScimSync: SCIM 2.0 provisioning tools.")
+{
+    TokenCommand.Create(),
+    LoadCommand.Create(),
+    CeilingCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
