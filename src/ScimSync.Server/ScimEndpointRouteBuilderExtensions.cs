@@ -46,6 +46,7 @@ public static class ScimEndpointRouteBuilderExtensions
 
         // Errors first, so the authentication's own failures and everything after it become SCIM error bodies.
         group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ScimErrorFilter>(endpoints.ServiceProvider));
+        group.AddEndpointFilter(new AcceptFilter());
         group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ConnectionAuthenticationFilter>(endpoints.ServiceProvider));
 
         MapResource(group, route, "/Users", c => ScimRequestContext.Get(c).Connection.Users);

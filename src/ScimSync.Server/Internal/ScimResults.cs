@@ -56,7 +56,7 @@ internal static class ScimResults
         {
             var response = httpContext.Response;
             response.StatusCode = status;
-            response.ContentType = MediaType;
+            response.ContentType = httpContext.Items.TryGetValue(AcceptFilter.MediaTypeKey, out var negotiated) && negotiated is string type ? type : MediaType;
             if (etag is not null)
             {
                 response.Headers.ETag = etag;
