@@ -30,9 +30,9 @@ internal sealed class ServiceProviderConfigEndpoint
         writer.WriteEndArray();
         Supported(writer, "patch", true);
         writer.WriteStartObject("bulk");
-        writer.WriteBoolean("supported", false);
-        writer.WriteNumber("maxOperations", 0);
-        writer.WriteNumber("maxPayloadSize", 0);
+        writer.WriteBoolean("supported", options.Bulk.Enabled);
+        writer.WriteNumber("maxOperations", options.Bulk.Enabled ? options.Bulk.MaxOperations : 0);
+        writer.WriteNumber("maxPayloadSize", options.Bulk.Enabled ? options.Bulk.MaxPayloadSize : 0);
         writer.WriteEndObject();
         writer.WriteStartObject("filter");
         writer.WriteBoolean("supported", true);
