@@ -52,6 +52,7 @@ public static class ScimEndpointRouteBuilderExtensions
         MapResource(group, route, "/Groups", c => ScimRequestContext.Get(c).Connection.Groups);
 
         group.MapPost("/Bulk", Handler(c => BulkEndpoint.HandleAsync(c, route)));
+        group.MapPost("/.search", Handler(c => SearchAllResourcesEndpoint.HandleAsync(c, route)));
         group.MapGet("/ServiceProviderConfig", (HttpContext c) => ServiceProviderConfigEndpoint.Handle(c, route));
         group.MapGet("/ResourceTypes", (HttpContext c) => DiscoveryEndpoints.ListResourceTypes(c, route));
         group.MapGet("/ResourceTypes/{name}", (HttpContext c, string name) => DiscoveryEndpoints.GetResourceType(c, route, name));
