@@ -15,8 +15,8 @@ public static class ScimEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the SCIM service provider of every connection under <c>{prefix}/{connection}/v2</c>: <c>/Users</c>,
-    /// <c>/Groups</c> (with <c>/.search</c>), <c>/ServiceProviderConfig</c>, <c>/ResourceTypes</c>, <c>/Schemas</c>
-    /// and <c>/Me</c>.
+    /// <c>/Groups</c> (with <c>/.search</c>), <c>/Bulk</c>, <c>/.search</c>, <c>/ServiceProviderConfig</c>,
+    /// <c>/ResourceTypes</c>, <c>/Schemas</c> and <c>/Me</c>.
     /// </summary>
     /// <param name="endpoints">The route builder (usually the <c>WebApplication</c>).</param>
     /// <param name="prefix">The path before the connection name, for example <c>/scim</c>.</param>
@@ -52,6 +52,8 @@ public static class ScimEndpointRouteBuilderExtensions
         MapResource(group, route, "/Users", c => ScimRequestContext.Get(c).Connection.Users);
         MapResource(group, route, "/Groups", c => ScimRequestContext.Get(c).Connection.Groups);
 
+        group.MapPost("/Bulk", Handler(c => BulkEndpoint.HandleAsync(c, route)));
+        group.MapPost("/.search", Handler(c => SearchAllResourcesEndpoint.HandleAsync(c, route)));
         group.MapGet("/ServiceProviderConfig", (HttpContext c) => ServiceProviderConfigEndpoint.Handle(c, route));
         group.MapGet("/ResourceTypes", (HttpContext c) => DiscoveryEndpoints.ListResourceTypes(c, route));
         group.MapGet("/ResourceTypes/{name}", (HttpContext c, string name) => DiscoveryEndpoints.GetResourceType(c, route, name));
@@ -62,7 +64,7 @@ public static class ScimEndpointRouteBuilderExtensions
         return group;
     }
 
-    private static readonly string[] s_knownEndpoints = ["Users", "Groups", "ServiceProviderConfig", "ResourceTypes", "Schemas"];
+    private static readonly string[] s_knownEndpoints = ["Users", "Groups", "Bulk", ".search", "ServiceProviderConfig", "ResourceTypes", "Schemas"];
 
     /// <summary>A path that only lacks the method is 405; anything else is 404 (both as SCIM errors).</summary>
     private static ScimError Unmatched(string method, string? path)

@@ -28,7 +28,7 @@ public sealed class ScimServerOptions
     public ScimCompatibility Compatibility { get; set; } = ScimCompatibility.Lenient;
 
     /// <summary>Gets or sets the largest request body accepted, in bytes; a larger one is answered with 413.</summary>
-    /// <remarks>Advertised as <c>bulk.maxPayloadSize</c> once bulk is supported.</remarks>
+    /// <remarks><c>/Bulk</c> has its own limit, <see cref="ScimBulkOptions.MaxPayloadSize"/>.</remarks>
     /// <value>Defaults to 1 MiB.</value>
     public int MaxRequestBodySize { get; set; } = 1024 * 1024;
 
@@ -38,4 +38,9 @@ public sealed class ScimServerOptions
     /// </summary>
     /// <value>Defaults to 3.</value>
     public int PatchConflictRetries { get; set; } = 3;
+
+    /// <summary>Gets the settings of <c>POST /Bulk</c>: whether it is served, and its limits.</summary>
+    /// <remarks>RFC 7644 §3.7.</remarks>
+    /// <value>Enabled, at most 1000 operations and 1 MiB by default.</value>
+    public ScimBulkOptions Bulk { get; } = new();
 }

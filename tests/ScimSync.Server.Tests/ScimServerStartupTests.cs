@@ -32,7 +32,12 @@ public sealed class ScimServerStartupTests
         builder.Services.AddScimProvisioning(scim => scim
             .AddConnection("entra", c => c.UseBearerToken("tiny-tok"))
             .AddConnection("bad name!", c => c.UseBearerTokenHash("not-hex"))
-            .Configure(o => o.MaxResults = 0)
+            .Configure(o =>
+            {
+                o.MaxResults = 0;
+                o.Bulk.MaxOperations = 0;
+                o.Bulk.MaxPayloadSize = 10;
+            })
             .AddSqliteStore(o => o.DatabasePath = UnusedDatabasePath()));
         await using var app = builder.Build();
         app.MapScim();
@@ -40,6 +45,8 @@ public sealed class ScimServerStartupTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains(error.Failures, f => f.Contains("MaxResults", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Bulk.MaxOperations", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Bulk.MaxPayloadSize", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("Connections[\"entra\"].Tokens[0] is shorter", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("Connections[\"bad name!\"]: a connection name", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("Connections[\"bad name!\"].Tokens[0].Sha256", StringComparison.Ordinal));

@@ -17,12 +17,23 @@ internal sealed class ServiceProviderConfigEndpoint
         var options = services.Options.CurrentValue;
         var baseUrl = route.BaseUrl(context);
         var connection = ScimRequestContext.Get(context).Connection;
-        var sort = connection.Users.GetStore(context.RequestServices).Capabilities.SupportsSorting &&
-                   connection.Groups.GetStore(context.RequestServices).Capabilities.SupportsSorting;
-        return ScimResults.Json(StatusCodes.Status200OK, writer => Write(writer, options, connection, sort, baseUrl));
+        var users = connection.Users.GetStore(context.RequestServices).Capabilities;
+        var groups = connection.Groups.GetStore(context.RequestServices).Capabilities;
+        var sort = users.SupportsSorting && groups.SupportsSorting;
+        var cursor = users.SupportsCursor && groups.SupportsCursor;
+
+        // The shorter lifetime is the one a client can rely on; no timeout at all when neither store expires cursors.
+        var cursorTimeout = (users.CursorTimeout, groups.CursorTimeout) switch
+        {
+            ({ } u, { } g) => u < g ? u : g,
+            (var u, var g) => u ?? g,
+        };
+        return ScimResults.Json(StatusCodes.Status200OK, writer => Write(writer, options, connection, sort, cursor ? new Cursor(cursorTimeout) : null, baseUrl));
     }
 
-    private static void Write(Utf8JsonWriter writer, ScimServerOptions options, ScimConnection connection, bool sort, string baseUrl)
+    private sealed record Cursor(TimeSpan? Timeout);
+
+    private static void Write(Utf8JsonWriter writer, ScimServerOptions options, ScimConnection connection, bool sort, Cursor? cursor, string baseUrl)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("schemas");
@@ -30,13 +41,26 @@ internal sealed class ServiceProviderConfigEndpoint
         writer.WriteEndArray();
         Supported(writer, "patch", true);
         writer.WriteStartObject("bulk");
-        writer.WriteBoolean("supported", false);
-        writer.WriteNumber("maxOperations", 0);
-        writer.WriteNumber("maxPayloadSize", 0);
+        writer.WriteBoolean("supported", options.Bulk.Enabled);
+        writer.WriteNumber("maxOperations", options.Bulk.Enabled ? options.Bulk.MaxOperations : 0);
+        writer.WriteNumber("maxPayloadSize", options.Bulk.Enabled ? options.Bulk.MaxPayloadSize : 0);
         writer.WriteEndObject();
         writer.WriteStartObject("filter");
         writer.WriteBoolean("supported", true);
         writer.WriteNumber("maxResults", options.MaxResults);
+        writer.WriteEndObject();
+        // RFC 9865 §4: both methods of paging, index by default (what existing clients expect).
+        writer.WriteStartObject("pagination");
+        writer.WriteBoolean("cursor", cursor is not null);
+        writer.WriteBoolean("index", true);
+        writer.WriteString("defaultPaginationMethod", "index");
+        writer.WriteNumber("defaultPageSize", options.MaxResults);
+        writer.WriteNumber("maxPageSize", options.MaxResults);
+        if (cursor?.Timeout is { } timeout)
+        {
+            writer.WriteNumber("cursorTimeout", (long)timeout.TotalSeconds);
+        }
+
         writer.WriteEndObject();
         Supported(writer, "changePassword", false);
         Supported(writer, "sort", sort);

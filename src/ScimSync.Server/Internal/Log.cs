@@ -29,4 +29,8 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "SCIM store unavailable while handling {Method} {Path}; answered 503.")]
     public static partial void StoreUnavailable(ILogger logger, Exception exception, string method, string path);
+
+    // EventIds 100-149: bulk, paging and search.
+    [LoggerMessage(100, LogLevel.Information, "SCIM bulk request on connection {Connection}: {Operations} operations, {Ran} ran, {Failed} failed.")]
+    public static partial void BulkCompleted(ILogger logger, string connection, int operations, int ran, int failed);
 }

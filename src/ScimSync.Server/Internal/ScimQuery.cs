@@ -18,8 +18,12 @@ internal sealed record ScimQueryText(
     int? StartIndex,
     int? Count,
     IReadOnlyList<AttributePath>? Attributes,
-    IReadOnlyList<AttributePath>? ExcludedAttributes)
+    IReadOnlyList<AttributePath>? ExcludedAttributes,
+    string? Cursor = null)
 {
+    /// <summary>Gets a value indicating whether the request asks for cursor paging (RFC 9865): a <c>cursor</c> was given, even empty.</summary>
+    public bool IsCursorPaged => Cursor is not null;
+
     public static ScimQueryText FromQueryString(IQueryCollection query) => new(
         query["filter"].ToString() is { Length: > 0 } f ? f : null,
         query["sortBy"].ToString() is { Length: > 0 } s ? s : null,
@@ -27,7 +31,8 @@ internal sealed record ScimQueryText(
         ScimRequest.ParseInt(query["startIndex"], "startIndex"),
         ScimRequest.ParseInt(query["count"], "count"),
         ScimRequest.ParseAttributeList(query["attributes"]),
-        ScimRequest.ParseAttributeList(query["excludedAttributes"]));
+        ScimRequest.ParseAttributeList(query["excludedAttributes"]),
+        query.TryGetValue("cursor", out var cursor) ? cursor.ToString() : null);
 
     /// <summary>Reads a <c>SearchRequest</c> body (RFC 7644 §3.4.3).</summary>
     public static ScimQueryText FromSearchBody(ReadOnlySpan<byte> body)
@@ -51,6 +56,7 @@ internal sealed record ScimQueryText(
             }
 
             string? filter = null, sortBy = null, sortOrder = null;
+            string? cursor = null;
             int? startIndex = null, count = null;
             IReadOnlyList<AttributePath>? attributes = null, excluded = null;
             var hasSchema = false;
@@ -83,6 +89,9 @@ internal sealed record ScimQueryText(
                     case "EXCLUDEDATTRIBUTES":
                         excluded = Paths(property);
                         break;
+                    case "CURSOR":
+                        cursor = String(property);
+                        break;
                     default:
                         break;
                 }
@@ -93,7 +102,7 @@ internal sealed record ScimQueryText(
                 throw new ScimException(ScimError.InvalidValue($"'schemas' must contain '{ScimSchemas.SearchRequest}'."));
             }
 
-            return new ScimQueryText(filter, sortBy, sortOrder, startIndex, count, attributes, excluded);
+            return new ScimQueryText(filter, sortBy, sortOrder, startIndex, count, attributes, excluded, cursor);
         }
 
         static string? String(JsonProperty p) => p.Value.ValueKind switch
@@ -131,8 +140,19 @@ internal sealed record ScimQueryText(
         }
     }
 
-    /// <summary>Parses and checks the text into a store query; paging follows RFC 7644 §3.4.2.4.</summary>
-    public ListQuery ToListQuery(ScimResourceHandler handler, int maxResults)
+    /// <summary>
+    /// Parses and checks the text into a store query. Index paging follows RFC 7644 §3.4.2.4 (a <c>count</c> above
+    /// the maximum is lowered to it); cursor paging follows RFC 9865 (<c>count</c> outside 0 to the maximum is
+    /// <c>invalidCount</c>, and <c>startIndex</c> cannot be combined with <c>cursor</c>).
+    /// </summary>
+    /// <param name="handler">The resource type queried.</param>
+    /// <param name="maxResults">The largest page.</param>
+    /// <param name="supportsCursor">Whether the store honours cursors; a cursor request is refused (400) when not.</param>
+    /// <param name="lenient">
+    /// For a query across resource types (<c>POST /.search</c>): a <c>sortBy</c> this type does not define leaves its
+    /// results in the store's order instead of failing.
+    /// </param>
+    public ListQuery ToListQuery(ScimResourceHandler handler, int maxResults, bool supportsCursor, bool lenient = false)
     {
         FilterNode? filter = null;
         if (Filter is not null)
@@ -158,7 +178,7 @@ internal sealed record ScimQueryText(
 
             if (handler.Type.Resolve(sortBy!) is null)
             {
-                throw new ScimException(ScimError.InvalidValue($"'sortBy' names an unknown attribute '{SortBy}'."));
+                sortBy = lenient ? null : throw new ScimException(ScimError.InvalidValue($"'sortBy' names an unknown attribute '{SortBy}'."));
             }
         }
 
@@ -170,6 +190,7 @@ internal sealed record ScimQueryText(
             _ => throw new ScimException(ScimError.InvalidValue("'sortOrder' must be 'ascending' or 'descending'.")),
         };
 
+        CheckCursor(maxResults, supportsCursor);
         return new ListQuery
         {
             Filter = filter,
@@ -179,7 +200,44 @@ internal sealed record ScimQueryText(
             // A startIndex below 1 means 1; a negative count means 0; a count above the maximum is lowered to it.
             StartIndex = Math.Max(1, StartIndex ?? 1),
             Count = Math.Clamp(Count ?? maxResults, 0, maxResults),
+            Cursor = Cursor,
             IncludeMembers = ScimResourceWriter.SelectsMembers(handler, Attributes, ExcludedAttributes),
+            Attributes = Attributes,
+            ExcludedAttributes = ExcludedAttributes,
         };
+    }
+
+    /// <summary>Checks the RFC 9865 parameters of a cursor request; does nothing for index paging.</summary>
+    public void CheckCursor(int maxResults, bool supportsCursor)
+    {
+        if (Cursor is null)
+        {
+            return;
+        }
+
+        if (!supportsCursor)
+        {
+            throw new ScimException(ScimError.InvalidValue(
+                "Cursor-based pagination (RFC 9865) is not supported here: the store does not support cursors. Page with 'startIndex' and 'count'."));
+        }
+
+        if (StartIndex is not null)
+        {
+            throw new ScimException(ScimError.InvalidValue("'startIndex' and 'cursor' cannot be combined: page either by index or by cursor."));
+        }
+
+        if (Count is < 0 || Count > maxResults)
+        {
+            throw new ScimException(new ScimError(400, ScimErrorType.InvalidCount, $"'count' must be between 0 and {maxResults} (maxPageSize)."));
+        }
+
+        // RFC 9865 §2: a cursor holds only unreserved URI characters (RFC 3986 §2.3).
+        foreach (var c in Cursor)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '.' or '_' or '~'))
+            {
+                throw new ScimException(ScimError.InvalidCursor("The cursor is not one this service provider issued."));
+            }
+        }
     }
 }

@@ -55,13 +55,16 @@ internal static class ScimRequest
             : throw new ScimException(error);
     }
 
-    /// <summary>Reads the whole body, refusing more than <paramref name="maxBytes"/> (413).</summary>
-    public static async Task<byte[]> ReadBodyAsync(HttpContext context, int maxBytes)
+    /// <summary>
+    /// Reads the whole body, refusing more than <paramref name="maxBytes"/> (413, naming <paramref name="limitName"/>
+    /// when given).
+    /// </summary>
+    public static async Task<byte[]> ReadBodyAsync(HttpContext context, int maxBytes, string? limitName = null)
     {
         var request = context.Request;
         if (request.ContentLength > maxBytes)
         {
-            throw TooLarge(maxBytes);
+            throw TooLarge(maxBytes, limitName);
         }
 
         var reader = request.BodyReader;
@@ -71,7 +74,7 @@ internal static class ScimRequest
             if (read.Buffer.Length > maxBytes)
             {
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                throw TooLarge(maxBytes);
+                throw TooLarge(maxBytes, limitName);
             }
 
             if (read.IsCompleted)
@@ -90,6 +93,9 @@ internal static class ScimRequest
     /// otherwise the versions it lists (weak and strong tags both compare by their opaque value).
     /// </summary>
     public static IReadOnlyList<string>? IfMatch(HttpRequest request) => ParseTags(request.Headers.IfMatch.ToString(), out _);
+
+    /// <summary>Reads an <c>If-Match</c> value given elsewhere than in the header (a bulk operation's <c>version</c>).</summary>
+    public static IReadOnlyList<string>? ParseIfMatch(string? value) => ParseTags(value ?? string.Empty, out _);
 
     /// <summary>Returns whether <c>If-None-Match</c> matches <paramref name="version"/> (or is <c>*</c>).</summary>
     public static bool IfNoneMatchHits(HttpRequest request, string version)
@@ -147,6 +153,11 @@ internal static class ScimRequest
         return any && tags.Count == 0 ? null : tags;
     }
 
-    private static ScimException TooLarge(int maxBytes) =>
-        new(new ScimError(StatusCodes.Status413PayloadTooLarge, null, $"The request body is larger than {maxBytes} bytes."));
+    private static ScimException TooLarge(int maxBytes, string? limitName) =>
+        new(new ScimError(
+            StatusCodes.Status413PayloadTooLarge,
+            null,
+            limitName is null
+                ? $"The request body is larger than {maxBytes} bytes."
+                : $"The request body is larger than {limitName} ({maxBytes} bytes)."));
 }

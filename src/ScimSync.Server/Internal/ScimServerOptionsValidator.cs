@@ -24,6 +24,16 @@ internal sealed class ScimServerOptionsValidator(IServiceProviderIsService isSer
             problems.Add($"ScimServerOptions.MaxRequestBodySize must be at least 1024 bytes (was {options.MaxRequestBodySize}).");
         }
 
+        if (options.Bulk.MaxOperations < 1)
+        {
+            problems.Add($"ScimServerOptions.Bulk.MaxOperations must be at least 1 (was {options.Bulk.MaxOperations}).");
+        }
+
+        if (options.Bulk.MaxPayloadSize < 1024)
+        {
+            problems.Add($"ScimServerOptions.Bulk.MaxPayloadSize must be at least 1024 bytes (was {options.Bulk.MaxPayloadSize}).");
+        }
+
         if (options.PatchConflictRetries < 0)
         {
             problems.Add($"ScimServerOptions.PatchConflictRetries must not be negative (was {options.PatchConflictRetries}).");

@@ -22,7 +22,10 @@ public sealed class DiscoveryEndpointsTests : IAsyncLifetime
         var body = await ScimTestHost.BodyAsync(response);
         Assert.Equal("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", body["schemas"]![0]!.GetValue<string>());
         Assert.True(body["patch"]!["supported"]!.GetValue<bool>());
-        Assert.False(body["bulk"]!["supported"]!.GetValue<bool>());
+        Assert.True(body["bulk"]!["supported"]!.GetValue<bool>());
+        Assert.Equal(1000, body["bulk"]!["maxOperations"]!.GetValue<int>());
+        Assert.Equal(1024 * 1024, body["bulk"]!["maxPayloadSize"]!.GetValue<int>());
+        Assert.Equal(42, body["pagination"]!["defaultPageSize"]!.GetValue<int>());
         Assert.Equal(42, body["filter"]!["maxResults"]!.GetValue<int>());
         Assert.True(body["etag"]!["supported"]!.GetValue<bool>());
         Assert.Equal("oauthbearertoken", body["authenticationSchemes"]![0]!["type"]!.GetValue<string>());
