@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using ScimSync.Errors;
 using ScimSync.Filtering;
 using ScimSync.Schema;
+using ScimSync.Stores.Internal;
 
 namespace ScimSync.Stores.Sqlite.Internal;
 
