@@ -14,30 +14,35 @@ namespace ScimSync.Server.Tests;
 /// <summary>
 /// Test-only stores over the real SQLite ones that page by cursor (RFC 9865) honestly: keyset pagination over the id
 /// order, the cursor carrying the last id returned and when it was issued. With <c>deriveGroups: false</c> the User
-/// store also drops the <c>groups</c> SQLite derives, to stand for a store that leaves it to the server.
+/// store also drops the <c>groups</c> SQLite derives, to stand for a store that leaves it to the server. With
+/// <c>cursors: false</c> the stores declare no cursor support, to stand for a store without it.
 /// </summary>
-public sealed class KeysetCursorStoreProvider(IUserStore users, IGroupStore groups, TimeProvider time, TimeSpan timeout, bool deriveGroups = true) : IScimStoreProvider
+public sealed class KeysetCursorStoreProvider(IUserStore users, IGroupStore groups, TimeProvider time, TimeSpan timeout, bool deriveGroups = true, bool cursors = true) : IScimStoreProvider
 {
-    private readonly KeysetUserStore _users = new(users, time, timeout, deriveGroups);
-    private readonly KeysetGroupStore _groups = new(groups, time, timeout);
+    private readonly KeysetUserStore _users = new(users, time, cursors ? timeout : null, deriveGroups);
+    private readonly KeysetGroupStore _groups = new(groups, time, cursors ? timeout : null);
 
     /// <summary>Registers the provider over the SQLite stores a <see cref="ScimTestHost"/> adds.</summary>
-    public static Action<IServiceCollection> Register(TimeSpan? timeout = null, bool deriveGroups = true) => services =>
+    public static Action<IServiceCollection> Register(TimeSpan? timeout = null, bool deriveGroups = true, bool cursors = true) => services =>
         services.AddSingleton<IScimStoreProvider>(sp => new KeysetCursorStoreProvider(
             sp.GetRequiredService<IUserStore>(),
             sp.GetRequiredService<IGroupStore>(),
             sp.GetRequiredService<TimeProvider>(),
             timeout ?? TimeSpan.FromMinutes(10),
-            deriveGroups));
+            deriveGroups,
+            cursors));
 
     public IUserStore GetUserStore(string directory) => _users;
 
     public IGroupStore GetGroupStore(string directory) => _groups;
 
-    private class KeysetStore(IResourceStore inner, TimeProvider time, TimeSpan timeout) : IResourceStore
+    /// <summary>Pages by cursor when given a timeout; declares no cursor support without one.</summary>
+    private class KeysetStore(IResourceStore inner, TimeProvider time, TimeSpan? cursorTimeout) : IResourceStore
     {
+        private readonly TimeSpan _timeout = cursorTimeout ?? TimeSpan.Zero;
+
         public ResourceStoreCapabilities Capabilities { get; } =
-            inner.Capabilities with { SupportsCursor = true, CursorTimeout = timeout };
+            inner.Capabilities with { SupportsCursor = cursorTimeout is not null, CursorTimeout = cursorTimeout };
 
         public virtual ValueTask<StoreResult<StoredResource>> GetAsync(string id, bool includeMembers, CancellationToken cancellationToken) =>
             inner.GetAsync(id, includeMembers, cancellationToken);
@@ -57,7 +62,7 @@ public sealed class KeysetCursorStoreProvider(IUserStore users, IGroupStore grou
                     return StoreResult.Rejected<ListResult>(ScimError.InvalidCursor("Not a cursor of this store."));
                 }
 
-                if (time.GetUtcNow() - issued > timeout)
+                if (time.GetUtcNow() - issued > _timeout)
                 {
                     return StoreResult.Rejected<ListResult>(ScimError.ExpiredCursor("The cursor expired."));
                 }
@@ -123,7 +128,7 @@ public sealed class KeysetCursorStoreProvider(IUserStore users, IGroupStore grou
         }
     }
 
-    private sealed class KeysetUserStore(IUserStore inner, TimeProvider time, TimeSpan timeout, bool deriveGroups) : KeysetStore(inner, time, timeout), IUserStore
+    private sealed class KeysetUserStore(IUserStore inner, TimeProvider time, TimeSpan? timeout, bool deriveGroups) : KeysetStore(inner, time, timeout), IUserStore
     {
         public override async ValueTask<StoreResult<StoredResource>> GetAsync(string id, bool includeMembers, CancellationToken cancellationToken)
         {
@@ -151,7 +156,7 @@ public sealed class KeysetCursorStoreProvider(IUserStore users, IGroupStore grou
         }
     }
 
-    private sealed class KeysetGroupStore(IGroupStore inner, TimeProvider time, TimeSpan timeout) : KeysetStore(inner, time, timeout), IGroupStore
+    private sealed class KeysetGroupStore(IGroupStore inner, TimeProvider time, TimeSpan? timeout) : KeysetStore(inner, time, timeout), IGroupStore
     {
         public ValueTask<StoreResult<StoredResource>> ModifyMembersAsync(
             string groupId, IReadOnlyCollection<GroupMember> add, IReadOnlyCollection<string> remove, string? expectedVersion, CancellationToken cancellationToken) =>

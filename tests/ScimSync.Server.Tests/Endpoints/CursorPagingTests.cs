@@ -142,12 +142,12 @@ public sealed class CursorPagingTests : IAsyncLifetime
     }
 }
 
-/// <summary>A store without cursor support (SQLite today): cursor requests are refused, and not advertised.</summary>
+/// <summary>A store without cursor support: cursor requests are refused, and not advertised.</summary>
 public sealed class CursorPagingUnsupportedTests : IAsyncLifetime
 {
     private ScimTestHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await ScimTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ScimTestHost.StartAsync(services: KeysetCursorStoreProvider.Register(cursors: false));
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
