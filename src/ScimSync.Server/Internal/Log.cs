@@ -29,4 +29,17 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "SCIM store unavailable while handling {Method} {Path}; answered 503.")]
     public static partial void StoreUnavailable(ILogger logger, Exception exception, string method, string path);
+
+    // 200-299: pipeline and observability.
+    [LoggerMessage(200, LogLevel.Information, "SCIM {Operation} of {ResourceType} {ResourceId} on connection {Connection}: {Outcome} ({Status} {ScimType}), {ChangedAttributeCount} attribute(s) changed.")]
+    public static partial void ResourceChange(ILogger logger, string connection, string operation, string resourceType, string? resourceId, string outcome, int status, string? scimType, int changedAttributeCount);
+
+    [LoggerMessage(201, LogLevel.Warning, "Could not write the provisioning log entry of a {Operation} on connection {Connection}; the change itself is unaffected.")]
+    public static partial void ProvisioningLogWriteFailed(ILogger logger, Exception exception, string connection, string operation);
+
+    [LoggerMessage(202, LogLevel.Warning, "The provisioning log queue is full; dropped the entry of a {Operation} on connection {Connection}.")]
+    public static partial void ProvisioningLogDropped(ILogger logger, string connection, string operation);
+
+    [LoggerMessage(203, LogLevel.Warning, "Health check: the stores of SCIM connection {Connection} are not reachable.")]
+    public static partial void StoresUnreachable(ILogger logger, Exception exception, string connection);
 }
