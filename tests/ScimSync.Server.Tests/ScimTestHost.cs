@@ -38,6 +38,8 @@ public sealed class ScimTestHost : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<ScimTestHost> StartAsync(
         Action<ScimServerOptions>? configure = null,
         Action<IServiceCollection>? services = null,

@@ -57,7 +57,11 @@ internal sealed class ScimRequestObservation(IFeatureCollection features, DateTi
 /// The outermost SCIM filter: one span, one set of measurements and one provisioning log entry per request, with the
 /// status the error filter settled on. Never reads the body, never records a header value other than a request id.
 /// </summary>
-internal sealed class ScimObservabilityFilter(ScimInstrumentation instrumentation, ProvisioningLogWriter writer, TimeProvider time) : IEndpointFilter
+internal sealed class ScimObservabilityFilter(
+    ScimInstrumentation instrumentation,
+    ProvisioningLogWriter writer,
+    ScimConnectionRegistry connections,
+    TimeProvider time) : IEndpointFilter
 {
     private const int StatusClientClosedRequest = 499;
 
@@ -95,7 +99,9 @@ internal sealed class ScimObservabilityFilter(ScimInstrumentation instrumentatio
     private void Complete(HttpContext http, ScimRequestObservation observation, Activity? activity, int status, ScimError? error, TimeSpan duration)
     {
         var request = http.Features.Get<ScimRequestContext>();
-        var connection = request?.Connection;
+        // A request the authentication filter rejected still names a known connection (or an unknown one).
+        var connection = request?.Connection ??
+            (http.GetRouteValue(ScimRoute.ConnectionParameter) is string name && connections.TryGet(name, out var known) ? known : null);
         var connectionName = connection?.Name ?? "(unknown)";
         var outcome = status is > 0 and < 400 ? "success" : "failure";
         var tags = new TagList
