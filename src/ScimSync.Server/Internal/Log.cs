@@ -37,7 +37,7 @@ internal static partial class Log
     [LoggerMessage(201, LogLevel.Warning, "Could not write the provisioning log entry of a {Operation} on connection {Connection}; the change itself is unaffected.")]
     public static partial void ProvisioningLogWriteFailed(ILogger logger, Exception exception, string connection, string operation);
 
-    [LoggerMessage(202, LogLevel.Warning, "The provisioning log queue is full; dropped the entry of a {Operation} on connection {Connection}.")]
+    [LoggerMessage(202, LogLevel.Warning, "The provisioning log queue is full (or closed at shutdown); dropped the entry of a {Operation} on connection {Connection}.")]
     public static partial void ProvisioningLogDropped(ILogger logger, string connection, string operation);
 
     [LoggerMessage(203, LogLevel.Warning, "Health check: the stores of SCIM connection {Connection} are not reachable.")]

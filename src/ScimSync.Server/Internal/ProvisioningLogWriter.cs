@@ -75,10 +75,20 @@ internal sealed class ProvisioningLogWriter : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Writes what is queued, within the host's shutdown timeout. The queue stays open: the web server, stopped
+    /// after this service, may still finish requests; <see cref="DisposeAsync"/> closes and drains it.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _channel.Writer.TryComplete();
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The shutdown timeout won; disposal still drains what it can.
+        }
     }
 
     public async ValueTask DisposeAsync()
