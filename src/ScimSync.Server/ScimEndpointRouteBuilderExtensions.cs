@@ -44,7 +44,9 @@ public static class ScimEndpointRouteBuilderExtensions
         var route = new ScimRoute(prefix);
         var group = endpoints.MapGroup(route.Pattern);
 
-        // Errors first, so the authentication's own failures and everything after it become SCIM error bodies.
+        // Observability outermost, to see the status the error filter settles on; then errors, so the
+        // authentication's own failures and everything after it become SCIM error bodies.
+        group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ScimObservabilityFilter>(endpoints.ServiceProvider));
         group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ScimErrorFilter>(endpoints.ServiceProvider));
         group.AddEndpointFilter(new AcceptFilter());
         group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ConnectionAuthenticationFilter>(endpoints.ServiceProvider));

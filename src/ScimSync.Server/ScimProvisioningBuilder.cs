@@ -2,6 +2,7 @@
 
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScimSync.Provisioning;
 using ScimSync.Stores;
 
 namespace ScimSync.Server;
@@ -71,6 +72,29 @@ public sealed class ScimProvisioningBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sectionPath);
         Services.AddOptions<ScimServerOptions>().BindConfiguration(sectionPath);
+        return this;
+    }
+
+    /// <summary>
+    /// Records requests and changes in <typeparamref name="TLog"/> (a singleton) instead of the default in-memory
+    /// ring, replacing any log registered earlier.
+    /// </summary>
+    /// <typeparam name="TLog">The provisioning log type.</typeparam>
+    /// <returns>This builder.</returns>
+    public ScimProvisioningBuilder AddProvisioningLog<TLog>()
+        where TLog : class, IProvisioningLog
+    {
+        Services.Replace(ServiceDescriptor.Singleton<IProvisioningLog, TLog>());
+        return this;
+    }
+
+    /// <summary>Changes <see cref="ScimProvisioningLogOptions"/> (queue size, in-memory capacity, whether reads are recorded).</summary>
+    /// <param name="configure">The change.</param>
+    /// <returns>This builder.</returns>
+    public ScimProvisioningBuilder ConfigureProvisioningLog(Action<ScimProvisioningLogOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
         return this;
     }
 

@@ -1,7 +1,9 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ScimSync.Provisioning;
 using ScimSync.Schema;
 using ScimSync.Server;
 using ScimSync.Server.Internal;
@@ -27,6 +29,14 @@ public static class ScimServiceCollectionExtensions
         services.TryAddSingleton<ScimConnectionRegistry>();
         services.TryAddSingleton<ScimTokenActivity>();
         services.TryAddSingleton<IScimTokenActivity>(sp => sp.GetRequiredService<ScimTokenActivity>());
+        services.AddMetrics();
+        services.AddOptions<ScimProvisioningLogOptions>()
+            .Validate(o => o.QueueCapacity > 0 && o.InMemoryCapacity > 0, "ScimProvisioningLogOptions.QueueCapacity and InMemoryCapacity must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<ScimInstrumentation>();
+        services.TryAddSingleton<IProvisioningLog, InMemoryProvisioningLog>();
+        services.TryAddSingleton<ProvisioningLogWriter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProvisioningLogWriter>(sp => sp.GetRequiredService<ProvisioningLogWriter>()));
         return new ScimProvisioningBuilder(services);
     }
 

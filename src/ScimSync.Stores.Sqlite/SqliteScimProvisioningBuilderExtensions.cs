@@ -24,7 +24,9 @@ public static class SqliteScimProvisioningBuilderExtensions
     /// Registers a singleton <see cref="IScimStoreProvider"/> that serves every directory from the one file (a
     /// <c>directory</c> column), plus <see cref="IUserStore"/>/<see cref="IGroupStore"/> for directory <c>default</c>.
     /// A database the store cannot reach for a transient reason (locked, busy, I/O error, disk full) makes operations
-    /// throw <see cref="ScimStoreUnavailableException"/> after rolling back.
+    /// throw <see cref="ScimStoreUnavailableException"/> after rolling back. The provisioning log is kept durably in the
+    /// same file (<see cref="SqliteProvisioningLogBuilderExtensions.AddSqliteProvisioningLog"/>); call
+    /// <c>AddProvisioningLog&lt;T&gt;()</c> after this to keep it elsewhere.
     /// </remarks>
     /// <param name="builder">The SCIM builder.</param>
     /// <param name="configure">Changes the options (for example <see cref="SqliteStoreOptions.DatabasePath"/>).</param>
@@ -52,7 +54,7 @@ public static class SqliteScimProvisioningBuilderExtensions
         // Hosts that inject a single store directly get the directory the server used before connections existed.
         builder.Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => sp.GetRequiredService<SqliteStoreProvider>().GetUserStore(DefaultDirectory)));
         builder.Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp => sp.GetRequiredService<SqliteStoreProvider>().GetGroupStore(DefaultDirectory)));
-        return builder;
+        return builder.AddSqliteProvisioningLog();
     }
 
     /// <summary>Stores Users, Groups and memberships in the SQLite file a connection string names.</summary>

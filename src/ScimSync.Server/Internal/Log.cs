@@ -33,4 +33,17 @@ internal static partial class Log
     // EventIds 100-149: bulk, paging and search.
     [LoggerMessage(100, LogLevel.Information, "SCIM bulk request on connection {Connection}: {Operations} operations, {Ran} ran, {Failed} failed.")]
     public static partial void BulkCompleted(ILogger logger, string connection, int operations, int ran, int failed);
+
+    // 200-299: pipeline and observability.
+    [LoggerMessage(200, LogLevel.Information, "SCIM {Operation} of {ResourceType} {ResourceId} on connection {Connection}: {Outcome} ({Status} {ScimType}), {ChangedAttributeCount} attribute(s) changed.")]
+    public static partial void ResourceChange(ILogger logger, string connection, string operation, string resourceType, string? resourceId, string outcome, int status, string? scimType, int changedAttributeCount);
+
+    [LoggerMessage(201, LogLevel.Warning, "Could not write the provisioning log entry of a {Operation} on connection {Connection}; the change itself is unaffected.")]
+    public static partial void ProvisioningLogWriteFailed(ILogger logger, Exception exception, string connection, string operation);
+
+    [LoggerMessage(202, LogLevel.Warning, "The provisioning log queue is full (or closed at shutdown); dropped the entry of a {Operation} on connection {Connection}.")]
+    public static partial void ProvisioningLogDropped(ILogger logger, string connection, string operation);
+
+    [LoggerMessage(203, LogLevel.Warning, "Health check: the stores of SCIM connection {Connection} are not reachable.")]
+    public static partial void StoresUnreachable(ILogger logger, Exception exception, string connection);
 }

@@ -17,7 +17,7 @@ internal static class ScimRequest
 {
     /// <summary>The pipeline context of an authenticated request.</summary>
     public static ScimOperationContext OperationContext(HttpContext context) =>
-        new(ScimRequestContext.Get(context).Connection, context.RequestServices, context.RequestAborted);
+        new(ScimRequestContext.Get(context).Connection, context.RequestServices, context.RequestAborted, context.Features.Get<ScimRequestObservation>());
 
     /// <summary>Requires <c>application/scim+json</c> or <c>application/json</c> (RFC 7644 §3.1, §8.1), else 415.</summary>
     public static void RequireJsonContent(HttpRequest request)

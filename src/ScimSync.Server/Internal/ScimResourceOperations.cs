@@ -1,16 +1,25 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ScimSync.Errors;
 using ScimSync.Patching;
+using ScimSync.Provisioning;
 using ScimSync.Serialization;
 using ScimSync.Stores;
 
 namespace ScimSync.Server.Internal;
 
-/// <summary>Who is changing what: the connection and the services of one request (or one bulk operation).</summary>
-internal sealed class ScimOperationContext(ScimConnection connection, IServiceProvider services, CancellationToken cancellationToken)
+/// <summary>
+/// Who is changing what: the connection and the services of one request (or one bulk operation), and, for an HTTP
+/// request, what the observability filter knows about it (to attribute the change in the provisioning log).
+/// </summary>
+internal sealed class ScimOperationContext(
+    ScimConnection connection,
+    IServiceProvider services,
+    CancellationToken cancellationToken,
+    ScimRequestObservation? observation = null)
 {
     public ScimConnection Connection { get; } = connection;
 
@@ -19,48 +28,77 @@ internal sealed class ScimOperationContext(ScimConnection connection, IServicePr
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
     public ScimServerServices Server { get; } = services.GetRequiredService<ScimServerServices>();
+
+    public ScimRequestObservation? Observation { get; } = observation;
 }
 
-/// <summary>The outcome of a PATCH: the stored resource, or only its version after a membership fast path.</summary>
-internal sealed record PatchOutcome(StoredResource? Resource, string Version);
+/// <summary>
+/// The outcome of a PATCH: the stored resource, or only its version after a membership fast path, and the paths of
+/// the attributes it changed (empty for a no-op).
+/// </summary>
+internal sealed record PatchOutcome(StoredResource? Resource, string Version, IReadOnlyList<string>? ChangedAttributes = null);
 
 /// <summary>
 /// The one pipeline every change goes through (HTTP endpoints, <c>/Bulk</c>, and later directory sync): validated
 /// input in, the store's result out, SCIM errors as <see cref="ScimException"/>. Nothing here knows about HTTP.
+/// Every change is observed in one place (<see cref="ObserveAsync"/>): a span, a log event and a provisioning log
+/// entry, with the names of the attributes changed but never their values.
 /// </summary>
 internal static class ScimResourceOperations
 {
-    public static async Task<StoredResource> CreateAsync(ScimOperationContext context, ScimResourceHandler handler, JsonObject resource)
-    {
-        var result = await handler.GetStore(context.Services).CreateAsync(resource, context.CancellationToken).ConfigureAwait(false);
-        return result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
-    }
+    private const int StatusClientClosedRequest = 499;
 
-    public static async Task<StoredResource> ReplaceAsync(ScimOperationContext context, ScimResourceHandler handler, string id, JsonObject resource, IReadOnlyList<string>? ifMatch)
-    {
-        var store = handler.GetStore(context.Services);
-        var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
-        var result = await store.ReplaceAsync(id, resource, expected, context.CancellationToken).ConfigureAwait(false);
-        return result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
-    }
+    private static readonly IReadOnlyList<string> s_none = [];
 
-    public static async Task DeleteAsync(ScimOperationContext context, ScimResourceHandler handler, string id, IReadOnlyList<string>? ifMatch)
-    {
-        var store = handler.GetStore(context.Services);
-        var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
-        var result = await store.DeleteAsync(id, expected, context.CancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess)
+    public static Task<StoredResource> CreateAsync(ScimOperationContext context, ScimResourceHandler handler, JsonObject resource) =>
+        ObserveAsync(context, handler, ProvisioningOperations.Create, null, async () =>
         {
-            throw new ScimException(result.ToError());
-        }
-    }
+            var result = await handler.GetStore(context.Services).CreateAsync(resource, context.CancellationToken).ConfigureAwait(false);
+            var stored = result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
+            return (stored, new Observed(stored.Id, 201, ChangedAttributes(null, resource)));
+        });
+
+    public static Task<StoredResource> ReplaceAsync(ScimOperationContext context, ScimResourceHandler handler, string id, JsonObject resource, IReadOnlyList<string>? ifMatch) =>
+        ObserveAsync(context, handler, ProvisioningOperations.Replace, id, async () =>
+        {
+            var store = handler.GetStore(context.Services);
+            var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
+
+            // Read only to name what changed; a concurrent write in between can make the names approximate, never the change.
+            JsonObject? before = null;
+            if (IsRecording(context))
+            {
+                var current = await store.GetAsync(id, includeMembers: false, context.CancellationToken).ConfigureAwait(false);
+                before = current.IsSuccess ? current.Value!.Resource : null;
+            }
+
+            var result = await store.ReplaceAsync(id, resource, expected, context.CancellationToken).ConfigureAwait(false);
+            var stored = result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
+            return (stored, new Observed(id, 200, before is null ? s_none : ChangedAttributes(before, resource)));
+        });
+
+    public static Task DeleteAsync(ScimOperationContext context, ScimResourceHandler handler, string id, IReadOnlyList<string>? ifMatch) =>
+        ObserveAsync(context, handler, ProvisioningOperations.Delete, id, async () =>
+        {
+            var store = handler.GetStore(context.Services);
+            var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
+            var result = await store.DeleteAsync(id, expected, context.CancellationToken).ConfigureAwait(false);
+            return result.IsSuccess ? (true, new Observed(id, 204, s_none)) : throw new ScimException(result.ToError());
+        });
 
     /// <summary>
     /// Applies a PATCH. A members-only group PATCH goes straight to the store's membership fast path (one row per
     /// member) and returns no resource; anything else is read, applied atomically by the PATCH engine, re-validated
     /// and written back at the version it was read, retrying a few times when the client sent no <c>If-Match</c>.
     /// </summary>
-    public static async Task<PatchOutcome> PatchAsync(ScimOperationContext context, ScimResourceHandler handler, string id, PatchRequest request, IReadOnlyList<string>? ifMatch)
+    public static Task<PatchOutcome> PatchAsync(ScimOperationContext context, ScimResourceHandler handler, string id, PatchRequest request, IReadOnlyList<string>? ifMatch) =>
+        ObserveAsync(context, handler, ProvisioningOperations.Patch, id, async () =>
+        {
+            var outcome = await ApplyPatchAsync(context, handler, id, request, ifMatch).ConfigureAwait(false);
+            return (outcome, new Observed(id, outcome.Resource is null ? 204 : 200, outcome.ChangedAttributes ?? s_none));
+        });
+
+    private static async Task<PatchOutcome> ApplyPatchAsync(ScimOperationContext context, ScimResourceHandler handler, string id, PatchRequest request, IReadOnlyList<string>? ifMatch)
     {
         var store = handler.GetStore(context.Services);
         var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
@@ -68,7 +106,7 @@ internal static class ScimResourceOperations
             ScimPatch.TryGetMembershipChange(request, out var change, handler.PatchOptions.Compatibility) && !change.ReplacesAll)
         {
             var changed = await groups.ModifyMembersAsync(id, MembersToAdd(request, change), change.Removed, expected, context.CancellationToken).ConfigureAwait(false);
-            return changed.IsSuccess ? new PatchOutcome(null, changed.Value!.Version) : throw new ScimException(changed.ToError());
+            return changed.IsSuccess ? new PatchOutcome(null, changed.Value!.Version, [ScimAttributes.Members]) : throw new ScimException(changed.ToError());
         }
 
         var retries = context.Server.Options.CurrentValue.PatchConflictRetries;
@@ -111,8 +149,154 @@ internal static class ScimResourceOperations
                 continue;
             }
 
-            return written.IsSuccess ? new PatchOutcome(written.Value!, written.Value!.Version) : throw new ScimException(written.ToError());
+            return written.IsSuccess ? new PatchOutcome(written.Value!, written.Value!.Version, applied.ChangedAttributes) : throw new ScimException(written.ToError());
         }
+    }
+
+    /// <summary>
+    /// Runs one change with its span, and reports it: to the log at Information, and to the provisioning log, either
+    /// as the details of the request's own entry (a single-change endpoint) or as an entry of its own (a
+    /// <c>/Bulk</c> operation, a directory sync).
+    /// </summary>
+    private static async Task<T> ObserveAsync<T>(ScimOperationContext context, ScimResourceHandler handler, string operation, string? id, Func<Task<(T Result, Observed Observed)>> run)
+    {
+        var time = context.Server.TimeProvider;
+        var started = time.GetTimestamp();
+        using var activity = ScimInstrumentation.ActivitySource.StartActivity("SCIM " + operation + " " + handler.Type.Name, ActivityKind.Internal);
+        var observed = new Observed(id, StatusClientClosedRequest, s_none);
+        string? scimType = null;
+        try
+        {
+            var (result, done) = await run().ConfigureAwait(false);
+            observed = done;
+            return result;
+        }
+        catch (ScimException e)
+        {
+            observed = observed with { Status = e.Error.Status };
+            scimType = e.Error.ScimType;
+            throw;
+        }
+        catch (ScimStoreUnavailableException)
+        {
+            observed = observed with { Status = 503 };
+            throw;
+        }
+        catch (Exception) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            observed = observed with { Status = 500 };
+            throw;
+        }
+        finally
+        {
+            Report(context, handler, operation, activity, new ScimChange(
+                operation, handler.Type.Name, observed.Id ?? id, observed.Status, scimType, observed.Status < 400 ? observed.Changed : s_none, time.GetElapsedTime(started)));
+        }
+    }
+
+    private static void Report(ScimOperationContext context, ScimResourceHandler handler, string operation, Activity? activity, ScimChange change)
+    {
+        var outcome = change.Status < 400 ? "success" : "failure";
+        if (activity is not null)
+        {
+            activity.SetTag(ScimTelemetry.ConnectionTag, context.Connection.Name);
+            activity.SetTag(ScimTelemetry.OperationTag, operation);
+            activity.SetTag(ScimTelemetry.ResourceTypeTag, handler.Type.Name);
+            activity.SetTag(ScimTelemetry.OutcomeTag, outcome);
+            activity.SetTag(ScimTelemetry.StatusCodeTag, change.Status);
+        }
+
+        Log.ResourceChange(context.Server.Logger, context.Connection.Name, operation, handler.Type.Name, change.ResourceId, outcome, change.Status, change.ScimType, change.ChangedAttributes.Count);
+        var observation = context.Observation;
+        if (observation?.TryClaim(change) == true)
+        {
+            return;
+        }
+
+        context.Services.GetService<ProvisioningLogWriter>()?.Enqueue(new ProvisioningLogEntry
+        {
+            Timestamp = observation?.Timestamp ?? context.Server.TimeProvider.GetUtcNow(),
+            Connection = context.Connection.Name,
+            IdentityProvider = context.Connection.IdentityProvider.ToString(),
+            Operation = operation,
+            ResourceType = handler.Type.Name,
+            ResourceId = change.ResourceId,
+            Status = change.Status,
+            ScimType = change.ScimType,
+            ChangedAttributes = change.ChangedAttributes,
+            RequestId = observation?.RequestId,
+            TokenName = observation?.TokenName,
+            Duration = change.Duration,
+        });
+    }
+
+    private static bool IsRecording(ScimOperationContext context) =>
+        context.Services.GetService<ProvisioningLogWriter>()?.Options.Enabled == true;
+
+    /// <summary>
+    /// The top-level attributes <paramref name="after"/> sets that differ from <paramref name="before"/> (all of them
+    /// for a create), by name only. <c>members</c> is read without members, so a replacement listing any counts as
+    /// a change of them.
+    /// </summary>
+    private static List<string> ChangedAttributes(JsonObject? before, JsonObject after)
+    {
+        var changed = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in after)
+        {
+            if (IsBookkeeping(name) || !seen.Add(name))
+            {
+                continue;
+            }
+
+            var old = before is null ? null : Find(before, name);
+            if (before is null || old is null || string.Equals(name, ScimAttributes.Members, StringComparison.OrdinalIgnoreCase) || !JsonNode.DeepEquals(old, value))
+            {
+                if (before is not null || value is not null)
+                {
+                    changed.Add(name);
+                }
+            }
+        }
+
+        if (before is not null)
+        {
+            foreach (var (name, value) in before)
+            {
+                if (!IsBookkeeping(name) && value is not null && seen.Add(name))
+                {
+                    changed.Add(name);
+                }
+            }
+        }
+
+        return changed;
+
+        static bool IsBookkeeping(string name) =>
+            name.Equals("schemas", StringComparison.OrdinalIgnoreCase) ||
+            name.Equals("id", StringComparison.OrdinalIgnoreCase) ||
+            name.Equals("meta", StringComparison.OrdinalIgnoreCase);
+
+        static JsonNode? Find(JsonObject resource, string name)
+        {
+            foreach (var (key, value) in resource)
+            {
+                if (key.Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>What a successful change reports: the resource's id, its status and the attributes it changed.</summary>
+    private sealed record Observed(string? Id, int Status, IReadOnlyList<string> Changed);
+
+    private static class ScimAttributes
+    {
+        public const string Members = "members";
     }
 
     /// <summary>

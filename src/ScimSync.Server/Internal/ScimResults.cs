@@ -22,7 +22,7 @@ internal static class ScimResults
     };
 
     /// <summary>Writes a SCIM error body (RFC 7644 §3.12): <c>status</c> is a string, <c>scimType</c> when known.</summary>
-    public static IResult Error(ScimError error) => new JsonResult(error.Status, writer => WriteError(writer, error), null, null);
+    public static IResult Error(ScimError error) => new JsonResult(error.Status, writer => WriteError(writer, error), null, null) { Error = error };
 
     public static IResult Json(int status, JsonObject body, string? etag = null, string? location = null) =>
         new JsonResult(status, writer => body.WriteTo(writer), etag, location);
@@ -50,8 +50,13 @@ internal static class ScimResults
         writer.WriteEndObject();
     }
 
-    private sealed class JsonResult(int status, Action<Utf8JsonWriter> write, string? etag, string? location) : IResult
+    internal sealed class JsonResult(int status, Action<Utf8JsonWriter> write, string? etag, string? location) : IResult, IStatusCodeHttpResult
     {
+        public int? StatusCode => status;
+
+        /// <summary>The error this result writes, for the observability filter.</summary>
+        public ScimError? Error { get; init; }
+
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;
@@ -81,8 +86,10 @@ internal static class ScimResults
         }
     }
 
-    private sealed class EmptyResult(int status, string? etag) : IResult
+    private sealed class EmptyResult(int status, string? etag) : IResult, IStatusCodeHttpResult
     {
+        public int? StatusCode => status;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;

@@ -1,0 +1,26 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+namespace ScimSync.Provisioning;
+
+/// <summary>
+/// An append-only record of what identity providers asked for and what it changed: one entry per request and per
+/// change, with attribute names but never attribute values, tokens or passwords.
+/// </summary>
+/// <remarks>
+/// The server appends from a background writer, so an implementation may be slow without slowing SCIM requests; an
+/// exception from <see cref="AppendAsync"/> is logged and counted, never returned to the identity provider.
+/// </remarks>
+public interface IProvisioningLog
+{
+    /// <summary>Appends one entry.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the entry is recorded.</returns>
+    ValueTask AppendAsync(ProvisioningLogEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads entries, newest first, one page at a time.</summary>
+    /// <param name="query">The filters, page size and continuation.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page, with a continuation when older entries match.</returns>
+    ValueTask<ProvisioningLogPage> QueryAsync(ProvisioningLogQuery query, CancellationToken cancellationToken = default);
+}

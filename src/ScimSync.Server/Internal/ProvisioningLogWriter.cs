@@ -1,0 +1,122 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScimSync.Provisioning;
+
+namespace ScimSync.Server.Internal;
+
+/// <summary>
+/// Queues provisioning log entries in a bounded channel and appends them from one background task, so the log never
+/// fails a SCIM request and costs it only an enqueue. A full queue drops the entry (counted and logged) instead of
+/// waiting; shutdown drains the queue. An entry still queued when the process dies is lost; the change is not.
+/// </summary>
+internal sealed class ProvisioningLogWriter : IHostedService, IAsyncDisposable
+{
+    private readonly Channel<ProvisioningLogEntry> _channel;
+    private readonly IProvisioningLog _log;
+    private readonly ScimInstrumentation _instrumentation;
+    private readonly ILogger _logger;
+    private readonly Task _loop;
+    private long _enqueued;
+    private long _processed;
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ProvisioningLogWriter(IProvisioningLog log, IOptions<ScimProvisioningLogOptions> options, ScimInstrumentation instrumentation, ILogger<ProvisioningLogWriter> logger)
+    {
+        _log = log;
+        _instrumentation = instrumentation;
+        _logger = logger;
+        Options = options.Value;
+        _channel = Channel.CreateBounded<ProvisioningLogEntry>(new BoundedChannelOptions(Math.Max(1, Options.QueueCapacity))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Run(RunAsync);
+    }
+
+    public ScimProvisioningLogOptions Options { get; }
+
+    /// <summary>Queues an entry without waiting; a full queue drops it.</summary>
+    public void Enqueue(ProvisioningLogEntry entry)
+    {
+        if (!Options.Enabled)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _enqueued);
+        if (!_channel.Writer.TryWrite(entry))
+        {
+            Interlocked.Decrement(ref _enqueued);
+            _instrumentation.LogFailures.Add(1, new KeyValuePair<string, object?>(ScimTelemetry.ConnectionTag, entry.Connection));
+            Log.ProvisioningLogDropped(_logger, entry.Connection, entry.Operation);
+        }
+    }
+
+    /// <summary>Waits until every entry queued so far has been handed to the log (for tests and shutdown).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var target = Interlocked.Read(ref _enqueued);
+        while (Interlocked.Read(ref _processed) < target && !_loop.IsCompleted)
+        {
+            var progress = Volatile.Read(ref _progress).Task;
+            if (Interlocked.Read(ref _processed) >= target)
+            {
+                break;
+            }
+
+            await progress.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Writes what is queued, within the host's shutdown timeout. The queue stays open: the web server, stopped
+    /// after this service, may still finish requests; <see cref="DisposeAsync"/> closes and drains it.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The shutdown timeout won; disposal still drains what it can.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var entry in _channel.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await _log.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A failing log must not stop the writer: the failure is logged and counted.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _instrumentation.LogFailures.Add(1, new KeyValuePair<string, object?>(ScimTelemetry.ConnectionTag, entry.Connection));
+                Log.ProvisioningLogWriteFailed(_logger, e, entry.Connection, entry.Operation);
+            }
+
+            Interlocked.Increment(ref _processed);
+            Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+
+        _progress.TrySetResult();
+    }
+}

@@ -1,0 +1,31 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+namespace ScimSync.Server;
+
+/// <summary>Settings of the provisioning log (<c>ScimSync.Provisioning.IProvisioningLog</c>).</summary>
+/// <remarks>
+/// Entries are queued in memory and written by a background task, so that a slow or failing log neither slows nor
+/// fails a SCIM request. The trade-off: an entry still queued when the process crashes is lost (the change itself is
+/// already stored). On an orderly shutdown the queue is drained first.
+/// </remarks>
+public sealed class ScimProvisioningLogOptions
+{
+    /// <summary>Gets or sets a value indicating whether requests are recorded at all.</summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether reads (get, list, search, discovery) are recorded too.</summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool IncludeReads { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how many entries may wait for the writer. Past this, new entries are dropped and counted as
+    /// failures rather than holding up requests.
+    /// </summary>
+    /// <value>Defaults to 10,000.</value>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Gets or sets how many entries the default in-memory log keeps (the oldest are overwritten).</summary>
+    /// <value>Defaults to 10,000.</value>
+    public int InMemoryCapacity { get; set; } = 10_000;
+}
