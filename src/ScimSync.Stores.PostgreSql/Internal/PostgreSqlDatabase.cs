@@ -108,6 +108,9 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
 
     public int MaxRetries { get; }
 
+    /// <summary>Sees each list query before it runs (tests EXPLAIN the exact statement).</summary>
+    internal Action<NpgsqlCommand>? ListCommandObserver { get; set; }
+
     /// <summary>The key that authenticates cursors, shared by every instance through the database.</summary>
     public byte[] CursorKey => _cursorKey ?? throw new InvalidOperationException("The database is not initialized.");
 

@@ -140,6 +140,7 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
                             }
                         }
 
+                        Database.ListCommandObserver?.Invoke(command);
                         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
