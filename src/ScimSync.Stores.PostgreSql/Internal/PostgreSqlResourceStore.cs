@@ -215,6 +215,10 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
                         {
                             return Conflict<StoredResource>(e);
                         }
+                        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire)
+                        {
+                            return Unstorable<StoredResource>();
+                        }
                     }
 
                     await WriteDerivedAsync(connection, transaction, id, body, cancellationToken).ConfigureAwait(false);
@@ -272,6 +276,10 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
                         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
                         {
                             return Conflict<StoredResource>(e);
+                        }
+                        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire)
+                        {
+                            return Unstorable<StoredResource>();
                         }
                     }
 
@@ -485,6 +493,9 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
         command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
+
+    private static StoreResult<T> Unstorable<T>() =>
+        StoreResult.Rejected<T>(ScimError.InvalidValue("A value contains a character the store cannot keep (U+0000)."));
 
     private StoreResult<T> Conflict<T>(PostgresException e) =>
         StoreResult.Conflict<T>($"A {Table.ResourceType} with the same {Table.ConflictAttribute(e.ConstraintName)} already exists.");

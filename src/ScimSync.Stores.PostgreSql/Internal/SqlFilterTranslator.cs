@@ -14,7 +14,7 @@ namespace ScimSync.Stores.PostgreSql.Internal;
 /// <see cref="ScimFilterEvaluator"/>: string comparisons follow <c>caseExact</c>, a multi-valued attribute matches when
 /// any value does, <c>ne</c> is the negation of <c>eq</c>, <c>eq null</c> is the negation of <c>pr</c>. Every value
 /// (and every attribute name) becomes a parameter; the SQL text holds only fixed table and column names. Every
-/// condition is two-valued (never SQL <c>NULL</c>), so <c>not</c> negates exactly.
+/// negation settles SQL <c>NULL</c> to false first, so <c>not</c> negates exactly.
 /// Returns <see langword="null"/> for a node it cannot translate (the caller then evaluates in memory).
 /// </summary>
 internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
@@ -81,7 +81,7 @@ internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
         return node.Operator == LogicalOperator.And ? $"({left} AND {right})" : $"({left} OR {right})";
     }
 
-    public string? VisitNot(NotNode node) => node.Operand.Accept(this) is { } operand ? $"(NOT {operand})" : null;
+    public string? VisitNot(NotNode node) => node.Operand.Accept(this) is { } operand ? Not(operand) : null;
 
     public string? VisitPresent(PresentNode node)
     {
@@ -114,14 +114,14 @@ internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
             {
                 return node.Operator switch
                 {
-                    ComparisonOperator.Equal => $"(NOT {operand.Value.Present()})",
+                    ComparisonOperator.Equal => Not(operand.Value.Present()),
                     ComparisonOperator.NotEqual => operand.Value.Present(),
                     _ => null,
                 };
             }
 
             var test = operand.Value.Compare(this, negate ? ComparisonOperator.Equal : node.Operator, value);
-            return test is null ? null : negate ? $"(NOT {test})" : test;
+            return test is null ? null : negate ? Not(test) : test;
         }
 
         var target = Root(node.Path);
@@ -135,14 +135,14 @@ internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
             var present = target.PresentForComparison(this);
             return present is null ? null : node.Operator switch
             {
-                ComparisonOperator.Equal => $"(NOT {present})",
+                ComparisonOperator.Equal => Not(present),
                 ComparisonOperator.NotEqual => present,
                 _ => null,
             };
         }
 
         var sql = target.Compare(this, negate ? ComparisonOperator.Equal : node.Operator, value);
-        return sql is null ? null : negate ? $"(NOT {sql})" : sql;
+        return sql is null ? null : negate ? Not(sql) : sql;
     }
 
     public string? VisitValuePath(ValuePathNode node)
@@ -174,6 +174,10 @@ internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
         _parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
         return "@" + name;
     }
+
+    // Conditions may be SQL NULL where a value is missing; AND, OR and WHERE treat NULL as false, which is what the
+    // evaluator means, so only a negation needs to settle it. Comparisons stay bare so that indexes apply.
+    private static string Not(string condition) => $"(NOT COALESCE({condition}, FALSE))";
 
     private static string Unknown(ComparisonNode node) =>
         node.Operator == ComparisonOperator.NotEqual
@@ -361,15 +365,27 @@ internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
                         return null;
                     }
 
+                    if (ordering && value.Text!.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return null;
+                    }
+
                     sql = CompareText(translator, op, value.Text!);
                     break;
             }
 
-            return $"COALESCE({sql}, FALSE)";
+            return $"({sql})";
         }
 
         private string CompareText(SqlFilterTranslator translator, ComparisonOperator op, string text)
         {
+            if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                // PostgreSQL text cannot hold U+0000, so no stored value contains it (nor can the parameter).
+                // Orderings with it are left to the evaluator (see Compare).
+                return "FALSE";
+            }
+
             if (op == ComparisonOperator.Equal)
             {
                 if (Definition.CaseExact)
