@@ -13,10 +13,19 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the embedded SQLite store.</summary>
 public static class SqliteScimProvisioningBuilderExtensions
 {
+    // The directory version 1 databases migrate into and the server uses until connections choose their own.
+    private const string DefaultDirectory = "default";
+
     /// <summary>
     /// Stores Users, Groups and memberships in one SQLite file (WAL, <c>synchronous=FULL</c>), replacing any store
     /// registered earlier. The schema is created or migrated on first use.
     /// </summary>
+    /// <remarks>
+    /// Registers a singleton <see cref="IScimStoreProvider"/> that serves every directory from the one file (a
+    /// <c>directory</c> column), plus <see cref="IUserStore"/>/<see cref="IGroupStore"/> for directory <c>default</c>.
+    /// A database the store cannot reach for a transient reason (locked, busy, I/O error, disk full) makes operations
+    /// throw <see cref="ScimStoreUnavailableException"/> after rolling back.
+    /// </remarks>
     /// <param name="builder">The SCIM builder.</param>
     /// <param name="configure">Changes the options (for example <see cref="SqliteStoreOptions.DatabasePath"/>).</param>
     /// <returns>The builder.</returns>
@@ -33,26 +42,16 @@ public static class SqliteScimProvisioningBuilderExtensions
             .Validate(o => o.MaxScannedResources > 0, "SqliteStoreOptions.MaxScannedResources must be positive.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(sp => SqliteDatabase.FromOptions(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp =>
-        {
-            var type = sp.GetRequiredService<ScimSchemaRegistry>().User;
-            return new SqliteUserStore(
-                sp.GetRequiredService<SqliteDatabase>(),
-                type,
-                FilterMatchers.For(type),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.MaxScannedResources);
-        }));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp =>
-        {
-            var type = sp.GetRequiredService<ScimSchemaRegistry>().Group;
-            return new SqliteGroupStore(
-                sp.GetRequiredService<SqliteDatabase>(),
-                type,
-                FilterMatchers.For(type),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.MaxScannedResources);
-        }));
+        builder.Services.TryAddSingleton(sp => new SqliteStoreProvider(
+            sp.GetRequiredService<SqliteDatabase>(),
+            sp.GetRequiredService<ScimSchemaRegistry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.MaxScannedResources));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IScimStoreProvider>(sp => sp.GetRequiredService<SqliteStoreProvider>()));
+
+        // Hosts that inject a single store directly get the directory the server used before connections existed.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => sp.GetRequiredService<SqliteStoreProvider>().GetUserStore(DefaultDirectory)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp => sp.GetRequiredService<SqliteStoreProvider>().GetGroupStore(DefaultDirectory)));
         return builder;
     }
 

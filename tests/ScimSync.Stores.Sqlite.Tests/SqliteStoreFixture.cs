@@ -19,8 +19,7 @@ public sealed class SqliteStoreFixture : IDisposable
         Directory = System.IO.Directory.CreateTempSubdirectory("scimsync-sqlite-").FullName;
         MaxScannedResources = maxScannedResources;
         _database = Open();
-        Users = CreateUsers(_database);
-        Groups = CreateGroups(_database);
+        Provider = CreateProvider(_database);
     }
 
     public string Directory { get; }
@@ -31,9 +30,11 @@ public sealed class SqliteStoreFixture : IDisposable
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
-    internal IUserStore Users { get; private set; }
+    internal SqliteStoreProvider Provider { get; private set; }
 
-    internal IGroupStore Groups { get; private set; }
+    internal IUserStore Users => Provider.GetUserStore("default");
+
+    internal IGroupStore Groups => Provider.GetGroupStore("default");
 
     public static JsonObject User(string userName, string? externalId = null, string? title = null)
     {
@@ -69,8 +70,7 @@ public sealed class SqliteStoreFixture : IDisposable
         _database.Dispose();
         SqliteConnection.ClearAllPools();
         _database = Open();
-        Users = CreateUsers(_database);
-        Groups = CreateGroups(_database);
+        Provider = CreateProvider(_database);
     }
 
     public void Dispose()
@@ -82,9 +82,5 @@ public sealed class SqliteStoreFixture : IDisposable
 
     internal SqliteDatabase Open() => new(DatabasePath);
 
-    private SqliteUserStore CreateUsers(SqliteDatabase database) =>
-        new(database, ScimSchemaRegistry.Default.User, FilterMatchers.For(ScimSchemaRegistry.Default.User), Time, MaxScannedResources);
-
-    private SqliteGroupStore CreateGroups(SqliteDatabase database) =>
-        new(database, ScimSchemaRegistry.Default.Group, FilterMatchers.For(ScimSchemaRegistry.Default.Group), Time, MaxScannedResources);
+    private SqliteStoreProvider CreateProvider(SqliteDatabase database) => new(database, ScimSchemaRegistry.Default, Time, MaxScannedResources);
 }

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using ScimSync.Errors;
 using ScimSync.Filtering;
 using ScimSync.Patching;
+using ScimSync.Stores.Sqlite.Internal;
 
 namespace ScimSync.Stores.Sqlite.Tests;
 
@@ -202,7 +203,7 @@ public sealed class SqliteUserStoreTests : IDisposable
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string)command.ExecuteScalar()!);
         command.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(1L, (long)command.ExecuteScalar()!);
+        Assert.Equal((long)SqliteDatabase.SchemaVersion, (long)command.ExecuteScalar()!);
     }
 
     [Fact]

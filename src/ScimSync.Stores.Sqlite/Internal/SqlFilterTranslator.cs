@@ -17,10 +17,14 @@ internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
     private readonly string _coreSchema;
     private readonly List<SqliteParameter> _parameters = [];
 
-    public SqlFilterTranslator(SqliteTable table, string coreSchema)
+    /// <param name="table">The table.</param>
+    /// <param name="coreSchema">The resource type's core schema URN.</param>
+    /// <param name="directory">The directory, bound as <c>$dir</c> (the store's own conditions use it too).</param>
+    public SqlFilterTranslator(SqliteTable table, string coreSchema, string directory)
     {
         _table = table;
         _coreSchema = coreSchema;
+        _parameters.Add(new SqliteParameter("$dir", directory));
     }
 
     public IReadOnlyList<SqliteParameter> Parameters => _parameters;
@@ -62,7 +66,12 @@ internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
             return _table.FindColumn(node.Path.AttributeName) is { } column ? $"t.{column.Column} = {Add(column.ToKey(text))}" : null;
         }
 
-        return _table.HasMembers && IsMembersValue(node.Path) ? MemberCondition(text) : null;
+        if (_table.HasMembers && IsSubAttribute(node.Path, "members", "value"))
+        {
+            return MemberCondition(text);
+        }
+
+        return _table.HasEmails && IsSubAttribute(node.Path, "emails", "value") ? EmailCondition(text, type: null) : null;
     }
 
     public string? VisitPresent(PresentNode node) => null;
@@ -88,6 +97,12 @@ internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
 
     public string? VisitValuePath(ValuePathNode node)
     {
+        if (_table.HasEmails && IsCore(node.Path) && node.Path.SubAttributeName is null &&
+            string.Equals(node.Path.AttributeName, "emails", StringComparison.OrdinalIgnoreCase))
+        {
+            return EmailValuePath(node.Filter);
+        }
+
         if (!_table.HasMembers || !IsCore(node.Path) || node.Path.SubAttributeName is not null ||
             !string.Equals(node.Path.AttributeName, "members", StringComparison.OrdinalIgnoreCase) ||
             node.Filter is not ComparisonNode { Operator: ComparisonOperator.Equal, Value.Kind: FilterValueKind.String } inner ||
@@ -100,15 +115,55 @@ internal sealed class SqlFilterTranslator : IFilterVisitor<string?>
         return MemberCondition(inner.Value.Text!);
     }
 
-    private static bool IsMembersValue(AttributePath path) =>
-        string.Equals(path.AttributeName, "members", StringComparison.OrdinalIgnoreCase) &&
-        string.Equals(path.SubAttributeName, "value", StringComparison.OrdinalIgnoreCase);
+    private static bool IsSubAttribute(AttributePath path, string attribute, string subAttribute) =>
+        string.Equals(path.AttributeName, attribute, StringComparison.OrdinalIgnoreCase) &&
+        string.Equals(path.SubAttributeName, subAttribute, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Translates <c>emails[value eq "x"]</c> and <c>emails[type eq "t" and value eq "x"]</c> (either order; the form
+    /// Entra's <c>emails[type eq "t"].value eq "x"</c> parses to). One side-table row per address keeps "the same
+    /// email has both" exact.
+    /// </summary>
+    private string? EmailValuePath(FilterNode filter)
+    {
+        if (EqText(filter, "value") is { } onlyValue)
+        {
+            return EmailCondition(onlyValue, type: null);
+        }
+
+        if (filter is LogicalNode { Operator: LogicalOperator.And } and)
+        {
+            if (EqText(and.Left, "type") is { } t1 && EqText(and.Right, "value") is { } v1)
+            {
+                return EmailCondition(v1, t1);
+            }
+
+            if (EqText(and.Left, "value") is { } v2 && EqText(and.Right, "type") is { } t2)
+            {
+                return EmailCondition(v2, t2);
+            }
+        }
+
+        return null;
+    }
+
+    private static string? EqText(FilterNode node, string subAttribute) =>
+        node is ComparisonNode { Operator: ComparisonOperator.Equal, Value.Kind: FilterValueKind.String } comparison &&
+        comparison.Path.SchemaUri is null && comparison.Path.SubAttributeName is null &&
+        string.Equals(comparison.Path.AttributeName, subAttribute, StringComparison.OrdinalIgnoreCase)
+            ? comparison.Value.Text
+            : null;
+
+    private string EmailCondition(string value, string? type) =>
+        "t.id IN (SELECT e.user_id FROM user_emails e WHERE e.directory = $dir AND e.value_key = " + Add(value.ToUpperInvariant()) +
+        (type is null ? ")" : " AND e.type_key = " + Add(type.ToUpperInvariant()) + ")");
 
     private bool IsCore(AttributePath path) =>
         path.SchemaUri is null || string.Equals(path.SchemaUri, _coreSchema, StringComparison.OrdinalIgnoreCase);
 
+    // IN (subquery) rather than EXISTS: the planner drives the lookup from the member index instead of probing per group.
     private string MemberCondition(string memberId) =>
-        $"EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = t.id AND m.member_id = {Add(memberId)})";
+        $"t.id IN (SELECT m.group_id FROM group_members m WHERE m.directory = $dir AND m.member_id = {Add(memberId)})";
 
     private string Add(string? value)
     {

@@ -9,7 +9,7 @@ namespace ScimSync.Stores.Sqlite.Internal;
 internal sealed class SqliteDatabase : IDisposable
 {
     /// <summary>The schema version this code writes. Each entry of <see cref="s_migrations"/> moves one version up.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     // Append only: a shipped migration is never edited, so every database reaches the same shape.
     private static readonly string[] s_migrations =
@@ -42,6 +42,36 @@ internal sealed class SqliteDatabase : IDisposable
             display TEXT NULL,
             PRIMARY KEY (group_id, member_id));
         CREATE INDEX ix_group_members_member ON group_members (member_id);
+        """,
+
+        // 2: directories (every unique key is per directory; existing rows join 'default', the server's directory
+        // before connections), group display names unique ignoring case, and an email side table for Entra's and
+        // Okta's lookups by address.
+        """
+        ALTER TABLE users ADD COLUMN directory TEXT NOT NULL DEFAULT 'default';
+        ALTER TABLE groups ADD COLUMN directory TEXT NOT NULL DEFAULT 'default';
+        ALTER TABLE group_members ADD COLUMN directory TEXT NOT NULL DEFAULT 'default';
+        DROP INDEX ux_users_user_name;
+        DROP INDEX ux_users_external_id;
+        DROP INDEX ix_groups_display_name;
+        DROP INDEX ux_groups_external_id;
+        DROP INDEX ix_group_members_member;
+        CREATE UNIQUE INDEX ux_users_user_name ON users (directory, user_name_key);
+        CREATE UNIQUE INDEX ux_users_external_id ON users (directory, external_id);
+        CREATE UNIQUE INDEX ux_groups_display_name ON groups (directory, display_name_key);
+        CREATE UNIQUE INDEX ux_groups_external_id ON groups (directory, external_id);
+        CREATE INDEX ix_group_members_member ON group_members (directory, member_id);
+        CREATE TABLE user_emails (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            directory TEXT NOT NULL,
+            type_key TEXT NULL,
+            value_key TEXT NOT NULL);
+        CREATE INDEX ix_user_emails_value ON user_emails (directory, value_key, type_key);
+        CREATE INDEX ix_user_emails_user ON user_emails (user_id);
+        INSERT INTO user_emails (user_id, directory, type_key, value_key)
+            SELECT DISTINCT u.id, u.directory, scim_fold(json_extract(e.value, '$.type')), scim_fold(json_extract(e.value, '$.value'))
+            FROM users u, json_each(u.json, '$.emails') e
+            WHERE json_type(e.value, '$.value') = 'text';
         """,
     ];
 
@@ -99,6 +129,10 @@ internal sealed class SqliteDatabase : IDisposable
             using var pragma = connection.CreateCommand();
             pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            // The keys of case-insensitive columns are folded in .NET (SQLite's upper() folds only ASCII); migrations
+            // that derive keys in SQL call this.
+            connection.CreateFunction("scim_fold", (string? text) => text?.ToUpperInvariant(), isDeterministic: true);
             return connection;
         }
         catch
@@ -144,6 +178,11 @@ internal sealed class SqliteDatabase : IDisposable
 
                     for (var version = current + 1; version <= SchemaVersion; version++)
                     {
+                        if (version == 2)
+                        {
+                            await EnsureGroupNamesUniqueAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                        }
+
                         await ExecuteAsync(connection, transaction, s_migrations[version - 1], cancellationToken).ConfigureAwait(false);
                         using var record = connection.CreateCommand();
                         record.Transaction = transaction;
@@ -161,6 +200,29 @@ internal sealed class SqliteDatabase : IDisposable
         finally
         {
             _initLock.Release();
+        }
+    }
+
+    /// <summary>Refuses to migrate, naming the groups, when a version 1 database has two groups with one name.</summary>
+    private async Task EnsureGroupNamesUniqueAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT display_name_key FROM groups GROUP BY display_name_key HAVING COUNT(*) > 1 ORDER BY 1 LIMIT 10;";
+        var duplicates = new List<string>();
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                duplicates.Add(reader.GetString(0));
+            }
+        }
+
+        if (duplicates.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The database '{DatabasePath}' cannot be migrated to schema version 2: group display names must be unique (ignoring case), " +
+                $"but several groups are named {string.Join(", ", duplicates.Select(d => $"'{d}'"))}. Rename or delete the duplicates with schema version 1, then start again.");
         }
     }
 

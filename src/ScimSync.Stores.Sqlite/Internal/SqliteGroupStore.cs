@@ -10,8 +10,9 @@ namespace ScimSync.Stores.Sqlite.Internal;
 /// The SQLite <c>User</c> store. A user's read-only <c>groups</c> (RFC 7643 §4.1.2) is derived from the membership
 /// table on every read, never stored.
 /// </summary>
-internal sealed class SqliteUserStore(SqliteDatabase database, ScimResourceTypeDefinition resourceType, ResourceFilterMatcher matcher, TimeProvider timeProvider, int maxScannedResources)
-    : SqliteResourceStore(database, SqliteTable.Users, resourceType, matcher, timeProvider, maxScannedResources), IUserStore
+internal sealed class SqliteUserStore(
+    SqliteDatabase database, string directory, ScimResourceTypeDefinition resourceType, ResourceFilterMatcher matcher, TimeProvider timeProvider, int maxScannedResources)
+    : SqliteResourceStore(database, directory, SqliteTable.Users, resourceType, matcher, timeProvider, maxScannedResources), IUserStore
 {
     protected override async Task AttachComputedAsync(SqliteConnection connection, SqliteTransaction? transaction, StoredResource resource, CancellationToken cancellationToken)
     {
@@ -20,9 +21,10 @@ internal sealed class SqliteUserStore(SqliteDatabase database, ScimResourceTypeD
         command.CommandText =
             """
             SELECT g.id, json_extract(g.json, '$.displayName') FROM group_members m JOIN groups g ON g.id = m.group_id
-            WHERE m.member_id = $id ORDER BY m.rowid;
+            WHERE m.directory = $dir AND m.member_id = $id ORDER BY m.rowid;
             """;
         command.Parameters.AddWithValue("$id", resource.Id);
+        command.Parameters.AddWithValue("$dir", Directory);
         var groups = new JsonArray();
         using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -47,10 +49,25 @@ internal sealed class SqliteUserStore(SqliteDatabase database, ScimResourceTypeD
 }
 
 /// <summary>The SQLite <c>Group</c> store, whose members live one per row in <c>group_members</c>.</summary>
-internal sealed class SqliteGroupStore(SqliteDatabase database, ScimResourceTypeDefinition resourceType, ResourceFilterMatcher matcher, TimeProvider timeProvider, int maxScannedResources)
-    : SqliteResourceStore(database, SqliteTable.Groups, resourceType, matcher, timeProvider, maxScannedResources), IGroupStore
+internal sealed class SqliteGroupStore(
+    SqliteDatabase database, string directory, ScimResourceTypeDefinition resourceType, ResourceFilterMatcher matcher, TimeProvider timeProvider, int maxScannedResources)
+    : SqliteResourceStore(database, directory, SqliteTable.Groups, resourceType, matcher, timeProvider, maxScannedResources), IGroupStore
 {
-    public async ValueTask<StoreResult<StoredResource>> ModifyMembersAsync(
+    public ValueTask<StoreResult<StoredResource>> ModifyMembersAsync(
+        string groupId,
+        IReadOnlyCollection<GroupMember> add,
+        IReadOnlyCollection<string> remove,
+        string? expectedVersion,
+        CancellationToken cancellationToken) =>
+        SqliteFailures.GuardAsync(() => ModifyMembersCoreAsync(groupId, add, remove, expectedVersion, cancellationToken));
+
+    public ValueTask<StoreResult<MemberPage>> ListMembersAsync(string groupId, int startIndex, int count, CancellationToken cancellationToken) =>
+        SqliteFailures.GuardAsync(() => ListMembersCoreAsync(groupId, startIndex, count, cancellationToken));
+
+    public ValueTask<IReadOnlyList<GroupReference>> ListGroupsOfMemberAsync(string memberId, CancellationToken cancellationToken) =>
+        SqliteFailures.GuardAsync(() => ListGroupsOfMemberCoreAsync(memberId, cancellationToken));
+
+    private async ValueTask<StoreResult<StoredResource>> ModifyMembersCoreAsync(
         string groupId,
         IReadOnlyCollection<GroupMember> add,
         IReadOnlyCollection<string> remove,
@@ -106,7 +123,8 @@ internal sealed class SqliteGroupStore(SqliteDatabase database, ScimResourceType
             return StoreResult.Success(stored!);
         }
     }
-    public async ValueTask<StoreResult<MemberPage>> ListMembersAsync(string groupId, int startIndex, int count, CancellationToken cancellationToken)
+
+    private async ValueTask<StoreResult<MemberPage>> ListMembersCoreAsync(string groupId, int startIndex, int count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(groupId);
         ArgumentOutOfRangeException.ThrowIfLessThan(startIndex, 1);
@@ -119,10 +137,11 @@ internal sealed class SqliteGroupStore(SqliteDatabase database, ScimResourceType
             command.Transaction = transaction;
             command.CommandText =
                 """
-                SELECT EXISTS (SELECT 1 FROM groups WHERE id = $group), (SELECT COUNT(*) FROM group_members WHERE group_id = $group);
+                SELECT EXISTS (SELECT 1 FROM groups WHERE id = $group AND directory = $dir), (SELECT COUNT(*) FROM group_members WHERE group_id = $group);
                 SELECT member_id, member_type, display FROM group_members WHERE group_id = $group ORDER BY member_id LIMIT $count OFFSET $offset;
                 """;
             command.Parameters.AddWithValue("$group", groupId);
+            command.Parameters.AddWithValue("$dir", Directory);
             command.Parameters.AddWithValue("$count", count);
             command.Parameters.AddWithValue("$offset", startIndex - 1L);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -144,7 +163,7 @@ internal sealed class SqliteGroupStore(SqliteDatabase database, ScimResourceType
         }
     }
 
-    public async ValueTask<IReadOnlyList<GroupReference>> ListGroupsOfMemberAsync(string memberId, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<GroupReference>> ListGroupsOfMemberCoreAsync(string memberId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(memberId);
         var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -154,9 +173,10 @@ internal sealed class SqliteGroupStore(SqliteDatabase database, ScimResourceType
             command.CommandText =
                 """
                 SELECT g.id, json_extract(g.json, '$.displayName') FROM group_members m JOIN groups g ON g.id = m.group_id
-                WHERE m.member_id = $id ORDER BY g.id;
+                WHERE m.directory = $dir AND m.member_id = $id ORDER BY g.id;
                 """;
             command.Parameters.AddWithValue("$id", memberId);
+            command.Parameters.AddWithValue("$dir", Directory);
             var groups = new List<GroupReference>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

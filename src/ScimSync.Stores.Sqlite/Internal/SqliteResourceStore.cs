@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using ScimSync.Errors;
 using ScimSync.Filtering;
 using ScimSync.Schema;
+using ScimSync.Stores.Internal;
 
 namespace ScimSync.Stores.Sqlite.Internal;
 
@@ -19,13 +20,14 @@ internal delegate bool ResourceFilterMatcher(FilterNode filter, JsonObject resou
 internal class SqliteResourceStore : IResourceStore
 {
     private const int SqliteConstraint = 19;
-    private const string Columns = "t.id, t.version, t.created, t.last_modified, t.json";
+    private const string Columns = "t.id, t.version, t.created, t.last_modified, t.json, t.rowid";
 
     private readonly ResourceFilterMatcher _matcher;
     private readonly string[] _sortableColumns;
 
     public SqliteResourceStore(
         SqliteDatabase database,
+        string directory,
         SqliteTable table,
         ScimResourceTypeDefinition resourceType,
         ResourceFilterMatcher matcher,
@@ -33,6 +35,7 @@ internal class SqliteResourceStore : IResourceStore
         int maxScannedResources)
     {
         Database = database;
+        Directory = directory;
         Table = table;
         ResourceType = resourceType;
         _matcher = matcher;
@@ -44,13 +47,21 @@ internal class SqliteResourceStore : IResourceStore
             pushed.Add("members.value");
         }
 
+        if (table.HasEmails)
+        {
+            pushed.Add("emails.value");
+        }
+
         _sortableColumns = [.. table.Columns.Select(c => c.Attribute)];
-        Capabilities = new ResourceStoreCapabilities(pushed, maxScannedResources, SupportsSorting: true);
+        Capabilities = new ResourceStoreCapabilities(pushed, maxScannedResources, SupportsSorting: true) { SupportsCursor = true };
     }
 
     public ResourceStoreCapabilities Capabilities { get; }
 
     protected SqliteDatabase Database { get; }
+
+    /// <summary>Gets the directory this store serves: every statement is confined to its rows.</summary>
+    protected string Directory { get; }
 
     protected SqliteTable Table { get; }
 
@@ -60,7 +71,10 @@ internal class SqliteResourceStore : IResourceStore
 
     protected int MaxScannedResources { get; }
 
-    public async ValueTask<StoreResult<StoredResource>> GetAsync(string id, bool includeMembers, CancellationToken cancellationToken)
+    public ValueTask<StoreResult<StoredResource>> GetAsync(string id, bool includeMembers, CancellationToken cancellationToken) =>
+        SqliteFailures.GuardAsync(() => GetCoreAsync(id, includeMembers, cancellationToken));
+
+    private async ValueTask<StoreResult<StoredResource>> GetCoreAsync(string id, bool includeMembers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -71,28 +85,47 @@ internal class SqliteResourceStore : IResourceStore
         }
     }
 
-    public async ValueTask<StoreResult<ListResult>> ListAsync(ListQuery query, CancellationToken cancellationToken)
+    public ValueTask<StoreResult<ListResult>> ListAsync(ListQuery query, CancellationToken cancellationToken) =>
+        SqliteFailures.GuardAsync(() => ListCoreAsync(query, cancellationToken));
+
+    private async ValueTask<StoreResult<ListResult>> ListCoreAsync(ListQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        long? after = null;
+        if (query.Cursor is { } cursor)
+        {
+            if (!SqliteCursor.TryDecode(cursor, Table.Name, out var key))
+            {
+                return StoreResult.Rejected<ListResult>(ScimError.InvalidCursor("The cursor was not issued by this store."));
+            }
+
+            after = key;
+        }
+
         var startIndex = Math.Max(1, query.StartIndex);
         var count = Math.Max(0, query.Count);
-        var translator = new SqlFilterTranslator(Table, ResourceType.Schema.Id);
-        var where = query.Filter is null ? "1 = 1" : translator.TranslateAll(query.Filter);
-        var sortColumn = query.SortBy is null ? "t.rowid" : SortColumn(query.SortBy);
+        var translator = new SqlFilterTranslator(Table, ResourceType.Schema.Id, Directory);
+        var filter = query.Filter is null ? "1 = 1" : translator.TranslateAll(query.Filter);
+
+        // Cursor pages follow the keyset (rowid, which a row keeps for life), whatever sortBy says.
+        var sortColumn = after is not null || query.SortBy is null ? "t.rowid" : SortColumn(query.SortBy);
         var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            if (where is not null && sortColumn is not null)
+            if (filter is not null && sortColumn is not null)
             {
-                return StoreResult.Success(await PageInSqlAsync(connection, where, translator, sortColumn, query, startIndex, count, cancellationToken).ConfigureAwait(false));
+                return StoreResult.Success(await PageInSqlAsync(connection, Where(filter), translator, sortColumn, query, startIndex, count, after, cancellationToken).ConfigureAwait(false));
             }
 
             var necessary = query.Filter is null ? null : translator.TranslateNecessary(query.Filter);
-            return await ScanAsync(connection, necessary ?? "1 = 1", translator, query, startIndex, count, cancellationToken).ConfigureAwait(false);
+            return await ScanAsync(connection, Where(necessary ?? "1 = 1"), translator, query, startIndex, count, after, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public async ValueTask<StoreResult<StoredResource>> CreateAsync(JsonObject resource, CancellationToken cancellationToken)
+    public ValueTask<StoreResult<StoredResource>> CreateAsync(JsonObject resource, CancellationToken cancellationToken) =>
+        SqliteFailures.GuardAsync(() => CreateCoreAsync(resource, cancellationToken));
+
+    private async ValueTask<StoreResult<StoredResource>> CreateCoreAsync(JsonObject resource, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var body = Prepare(resource, out var members);
@@ -106,8 +139,9 @@ internal class SqliteResourceStore : IResourceStore
             command.Transaction = transaction;
             var columns = string.Join(", ", Table.Columns.Select(c => c.Column));
             var values = string.Join(", ", Table.Columns.Select(c => "$" + c.Column));
-            command.CommandText = $"INSERT INTO {Table.Name} (id, {columns}, version, created, last_modified, json) VALUES ($id, {values}, 1, $now, $now, $json);";
+            command.CommandText = $"INSERT INTO {Table.Name} (id, directory, {columns}, version, created, last_modified, json) VALUES ($id, $dir, {values}, 1, $now, $now, $json);";
             command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$dir", Directory);
             AddColumnParameters(command, body);
             command.Parameters.AddWithValue("$now", FormatTime(now));
             command.Parameters.AddWithValue("$json", body.ToJsonString());
@@ -120,6 +154,7 @@ internal class SqliteResourceStore : IResourceStore
                 return StoreResult.Conflict<StoredResource>(ConflictDetail(e));
             }
 
+            await WriteEmailsAsync(connection, transaction, id, body, cancellationToken).ConfigureAwait(false);
             if (members is not null)
             {
                 var error = await AddMembersAsync(connection, transaction, id, members, cancellationToken).ConfigureAwait(false);
@@ -140,7 +175,10 @@ internal class SqliteResourceStore : IResourceStore
         }
     }
 
-    public async ValueTask<StoreResult<StoredResource>> ReplaceAsync(string id, JsonObject resource, string? expectedVersion, CancellationToken cancellationToken)
+    public ValueTask<StoreResult<StoredResource>> ReplaceAsync(string id, JsonObject resource, string? expectedVersion, CancellationToken cancellationToken) =>
+        SqliteFailures.GuardAsync(() => ReplaceCoreAsync(id, resource, expectedVersion, cancellationToken));
+
+    private async ValueTask<StoreResult<StoredResource>> ReplaceCoreAsync(string id, JsonObject resource, string? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(resource);
@@ -172,6 +210,7 @@ internal class SqliteResourceStore : IResourceStore
                 return StoreResult.Conflict<StoredResource>(ConflictDetail(e));
             }
 
+            await WriteEmailsAsync(connection, transaction, id, body, cancellationToken).ConfigureAwait(false);
             if (Table.HasMembers)
             {
                 using var clear = connection.CreateCommand();
@@ -192,7 +231,10 @@ internal class SqliteResourceStore : IResourceStore
         }
     }
 
-    public async ValueTask<StoreResult<string>> DeleteAsync(string id, string? expectedVersion, CancellationToken cancellationToken)
+    public ValueTask<StoreResult<string>> DeleteAsync(string id, string? expectedVersion, CancellationToken cancellationToken) =>
+        SqliteFailures.GuardAsync(() => DeleteCoreAsync(id, expectedVersion, cancellationToken));
+
+    private async ValueTask<StoreResult<string>> DeleteCoreAsync(string id, string? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -211,12 +253,14 @@ internal class SqliteResourceStore : IResourceStore
             command.CommandText =
                 $"""
                 UPDATE groups SET version = version + 1, last_modified = $now
-                    WHERE id IN (SELECT group_id FROM group_members WHERE member_id = $id);
-                DELETE FROM group_members WHERE member_id = $id;
+                    WHERE id IN (SELECT group_id FROM group_members WHERE directory = $dir AND member_id = $id);
+                DELETE FROM group_members WHERE directory = $dir AND member_id = $id;
                 {(Table.HasMembers ? "DELETE FROM group_members WHERE group_id = $id;" : string.Empty)}
+                {(Table.HasEmails ? "DELETE FROM user_emails WHERE user_id = $id;" : string.Empty)}
                 DELETE FROM {Table.Name} WHERE id = $id;
                 """;
             command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$dir", Directory);
             command.Parameters.AddWithValue("$now", FormatTime(TimeProvider.GetUtcNow()));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             transaction.Commit();
@@ -239,8 +283,9 @@ internal class SqliteResourceStore : IResourceStore
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT version FROM {Table.Name} WHERE id = $id;";
+        command.CommandText = $"SELECT version FROM {Table.Name} WHERE id = $id AND directory = $dir;";
         command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$dir", Directory);
         var version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         if (version is null)
         {
@@ -261,8 +306,9 @@ internal class SqliteResourceStore : IResourceStore
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT {Columns} FROM {Table.Name} t WHERE t.id = $id;";
+        command.CommandText = $"SELECT {Columns} FROM {Table.Name} t WHERE t.id = $id AND t.directory = $dir;";
         command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$dir", Directory);
         StoredResource? resource;
         using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -301,21 +347,23 @@ internal class SqliteResourceStore : IResourceStore
     }
 
     /// <summary>Inserts members (existing ones are kept); returns the number of rows added, or an error.</summary>
-    protected static async Task<(int Added, ScimError? Error)> InsertMembersAsync(
+    protected async Task<(int Added, ScimError? Error)> InsertMembersAsync(
         SqliteConnection connection, SqliteTransaction transaction, string groupId, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
 
-        // The member's type comes from the table it lives in, so a member that does not exist inserts no row.
+        // The member's type comes from the table it lives in, so a member that does not exist in this directory
+        // inserts no row.
         command.CommandText =
             """
-            INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, display)
-            SELECT $group, $member, kind, $display FROM (
-                SELECT 'User' AS kind FROM users WHERE id = $member
-                UNION ALL SELECT 'Group' FROM groups WHERE id = $member AND id <> $group) LIMIT 1;
+            INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, display, directory)
+            SELECT $group, $member, kind, $display, $dir FROM (
+                SELECT 'User' AS kind FROM users WHERE id = $member AND directory = $dir
+                UNION ALL SELECT 'Group' FROM groups WHERE id = $member AND directory = $dir AND id <> $group) LIMIT 1;
             """;
         command.Parameters.AddWithValue("$group", groupId);
+        command.Parameters.AddWithValue("$dir", Directory);
         var member = command.Parameters.Add("$member", SqliteType.Text);
         var display = command.Parameters.Add("$display", SqliteType.Text);
         var added = 0;
@@ -379,11 +427,60 @@ internal class SqliteResourceStore : IResourceStore
             ParseTime(reader.GetString(3)));
     }
 
-    private static async Task<ScimError?> AddMembersAsync(
+    private async Task<ScimError?> AddMembersAsync(
         SqliteConnection connection, SqliteTransaction transaction, string groupId, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
     {
         var (_, error) = await InsertMembersAsync(connection, transaction, groupId, members, cancellationToken).ConfigureAwait(false);
         return error;
+    }
+
+    /// <summary>
+    /// Keeps the user's <c>emails</c> side table in step with the row, in the same transaction: one row per address,
+    /// case-folded as <c>emails.value</c> compares, so <c>emails.value eq</c> and <c>emails[type eq "work"].value eq</c>
+    /// are index lookups.
+    /// </summary>
+    private async Task WriteEmailsAsync(SqliteConnection connection, SqliteTransaction transaction, string id, JsonObject body, CancellationToken cancellationToken)
+    {
+        if (!Table.HasEmails)
+        {
+            return;
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM user_emails WHERE user_id = $id;";
+        command.Parameters.AddWithValue("$id", id);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var emails = new HashSet<(string? Type, string Value)>();
+        foreach (var property in body)
+        {
+            if (string.Equals(property.Key, "emails", StringComparison.OrdinalIgnoreCase) && property.Value is JsonArray array)
+            {
+                foreach (var email in array.OfType<JsonObject>())
+                {
+                    if (StringOf(email, "value") is { } value)
+                    {
+                        emails.Add((StringOf(email, "type")?.ToUpperInvariant(), value.ToUpperInvariant()));
+                    }
+                }
+            }
+        }
+
+        if (emails.Count == 0)
+        {
+            return;
+        }
+
+        command.CommandText = "INSERT INTO user_emails (user_id, directory, type_key, value_key) VALUES ($id, $dir, $type, $value);";
+        command.Parameters.AddWithValue("$dir", Directory);
+        var type = command.Parameters.Add("$type", SqliteType.Text);
+        var valueKey = command.Parameters.Add("$value", SqliteType.Text);
+        foreach (var (emailType, emailValue) in emails)
+        {
+            type.Value = (object?)emailType ?? DBNull.Value;
+            valueKey.Value = emailValue;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Copies the resource without id, meta and (for groups) members, which live elsewhere.</summary>
@@ -501,35 +598,87 @@ internal class SqliteResourceStore : IResourceStore
         return null;
     }
 
+    /// <summary>Runs <c>EXPLAIN QUERY PLAN</c> on the count and page statements of a filter SQL answers whole.</summary>
+    internal async Task<IReadOnlyList<string>> ExplainListAsync(FilterNode filter, CancellationToken cancellationToken)
+    {
+        var translator = new SqlFilterTranslator(Table, ResourceType.Schema.Id, Directory);
+        var where = Where(translator.TranslateAll(filter) ?? throw new ArgumentException("The filter cannot run in SQL.", nameof(filter)));
+        var plan = new List<string>();
+        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            foreach (var sql in new[] { CountSql(where), PageSql(where, "t.rowid", SortOrder.Ascending, cursor: false) })
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+                command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+                command.Parameters.AddWithValue("$limit", 10);
+                command.Parameters.AddWithValue("$offset", 0);
+                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    plan.Add(reader.GetString(3));
+                }
+            }
+        }
+
+        return plan;
+    }
+
+    private static string Where(string filter) => $"t.directory = $dir AND {filter}";
+
+    private string CountSql(string where) => $"SELECT COUNT(*) FROM {Table.Name} t WHERE {where};";
+
+    private string PageSql(string where, string sortColumn, SortOrder order, bool cursor)
+    {
+        if (cursor)
+        {
+            return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid > $after ORDER BY t.rowid LIMIT $limit;";
+        }
+
+        // RFC 7644 §3.4.2.3: resources without a value are last ascending and first descending.
+        var direction = order == SortOrder.Descending ? "DESC NULLS FIRST" : "ASC NULLS LAST";
+        return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY {sortColumn} {direction}, t.rowid LIMIT $limit OFFSET $offset;";
+    }
+
     private async Task<ListResult> PageInSqlAsync(
-        SqliteConnection connection, string where, SqlFilterTranslator translator, string sortColumn, ListQuery query, int startIndex, int count, CancellationToken cancellationToken)
+        SqliteConnection connection, string where, SqlFilterTranslator translator, string sortColumn, ListQuery query, int startIndex, int count, long? after,
+        CancellationToken cancellationToken)
     {
         int total;
         using (var countCommand = connection.CreateCommand())
         {
-            countCommand.CommandText = $"SELECT COUNT(*) FROM {Table.Name} t WHERE {where};";
+            countCommand.CommandText = CountSql(where);
             countCommand.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
             total = Convert.ToInt32(await countCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
 
-        var page = new List<StoredResource>();
-        if (count > 0 && startIndex <= total)
+        var rows = new List<(StoredResource Resource, long Key)>();
+        if (count > 0 && (after is not null || startIndex <= total))
         {
-            // RFC 7644 §3.4.2.3: resources without a value are last ascending and first descending.
-            var direction = query.SortOrder == SortOrder.Descending ? "DESC NULLS FIRST" : "ASC NULLS LAST";
             using var command = connection.CreateCommand();
-            command.CommandText =
-                $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY {sortColumn} {direction}, t.rowid LIMIT $limit OFFSET $offset;";
+            command.CommandText = PageSql(where, sortColumn, query.SortOrder, after is not null);
             command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
-            command.Parameters.AddWithValue("$limit", count);
+
+            // A cursor page reads one row more, to know whether another page follows.
+            command.Parameters.AddWithValue("$limit", after is null ? count : count + 1L);
             command.Parameters.AddWithValue("$offset", startIndex - 1);
+            command.Parameters.AddWithValue("$after", after ?? 0);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                page.Add(ReadRow(reader));
+                rows.Add((ReadRow(reader), reader.GetInt64(5)));
             }
         }
 
+        string? next = null;
+        if (after is not null && rows.Count > count)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = SqliteCursor.Encode(Table.Name, rows[^1].Key);
+        }
+
+        var page = rows.Select(r => r.Resource).ToList();
         foreach (var resource in page)
         {
             await AttachComputedAsync(connection, null, resource, cancellationToken).ConfigureAwait(false);
@@ -543,42 +692,42 @@ internal class SqliteResourceStore : IResourceStore
             }
         }
 
-        return new ListResult(page, total);
+        return new ListResult(page, total) { NextCursor = next };
     }
 
     private async Task<StoreResult<ListResult>> ScanAsync(
-        SqliteConnection connection, string where, SqlFilterTranslator translator, ListQuery query, int startIndex, int count, CancellationToken cancellationToken)
+        SqliteConnection connection, string where, SqlFilterTranslator translator, ListQuery query, int startIndex, int count, long? after,
+        CancellationToken cancellationToken)
     {
         using (var countCommand = connection.CreateCommand())
         {
-            countCommand.CommandText = $"SELECT COUNT(*) FROM {Table.Name} t WHERE {where};";
+            countCommand.CommandText = CountSql(where);
             countCommand.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
             var candidates = Convert.ToInt64(await countCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (candidates > MaxScannedResources)
             {
                 return StoreResult.Rejected<ListResult>(ScimError.TooMany(
                     $"The filter would examine {candidates} resources, more than this server evaluates per request ({MaxScannedResources}). " +
-                    "Narrow it with an 'eq' on an indexed attribute (id, externalId, " +
-                    string.Join(", ", Table.Columns.Where(c => c.Attribute != "externalId").Select(c => c.Attribute)) + ")."));
+                    "Narrow it with an 'eq' on an indexed attribute (" + string.Join(", ", Capabilities.PushedDownAttributes) + ")."));
             }
         }
 
-        var matches = new List<(StoredResource Resource, JsonObject View)>();
+        var matches = new List<(StoredResource Resource, JsonObject View, long Key)>();
         using (var command = connection.CreateCommand())
         {
             command.CommandText = $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY t.rowid;";
             command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
-            var rows = new List<StoredResource>();
+            var rows = new List<(StoredResource Resource, long Key)>();
             using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    rows.Add(ReadRow(reader));
+                    rows.Add((ReadRow(reader), reader.GetInt64(5)));
                 }
             }
 
             var filterNeedsMembers = Table.HasMembers && query.Filter is not null && MentionsMembers(query.Filter);
-            foreach (var row in rows)
+            foreach (var (row, key) in rows)
             {
                 await AttachComputedAsync(connection, null, row, cancellationToken).ConfigureAwait(false);
                 if (Table.HasMembers && (query.IncludeMembers || filterNeedsMembers))
@@ -594,9 +743,17 @@ internal class SqliteResourceStore : IResourceStore
                         row.Resource.Remove("members");
                     }
 
-                    matches.Add((row, view));
+                    matches.Add((row, view, key));
                 }
             }
+        }
+
+        if (after is not null)
+        {
+            var rest = matches.Where(m => m.Key > after).ToList();
+            var cursorPage = rest.Take(count).ToList();
+            var next = count > 0 && rest.Count > count ? SqliteCursor.Encode(Table.Name, cursorPage[^1].Key) : null;
+            return StoreResult.Success(new ListResult([.. cursorPage.Select(m => m.Resource)], matches.Count) { NextCursor = next });
         }
 
         if (query.SortBy is { } sortBy)

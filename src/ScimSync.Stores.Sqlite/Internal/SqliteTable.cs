@@ -33,13 +33,14 @@ internal sealed record SqliteColumn(string Attribute, string Column, bool CaseIn
 }
 
 /// <summary>Describes the table of one resource type.</summary>
-internal sealed record SqliteTable(string Name, string ResourceType, IReadOnlyList<SqliteColumn> Columns, bool HasMembers)
+internal sealed record SqliteTable(string Name, string ResourceType, IReadOnlyList<SqliteColumn> Columns, bool HasMembers, bool HasEmails = false)
 {
     public static SqliteTable Users { get; } = new(
         "users",
         "User",
         [new("userName", "user_name_key", CaseInsensitive: true, Required: true), new("externalId", "external_id", CaseInsensitive: false, Required: false)],
-        HasMembers: false);
+        HasMembers: false,
+        HasEmails: true);
 
     public static SqliteTable Groups { get; } = new(
         "groups",

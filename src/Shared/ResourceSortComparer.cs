@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using ScimSync.Patching;
 using ScimSync.Schema;
 
-namespace ScimSync.Stores.Sqlite.Internal;
+namespace ScimSync.Stores.Internal;
 
 /// <summary>
 /// Orders resources by one attribute for sorts SQL cannot do (RFC 7644 §3.4.2.3): strings by the attribute's

@@ -1,0 +1,28 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScimSync.Schema;
+using ScimSync.Server;
+using ScimSync.Stores;
+using ScimSync.Stores.InMemory;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the in-memory store.</summary>
+public static class InMemoryScimProvisioningBuilderExtensions
+{
+    /// <summary>
+    /// Keeps Users, Groups and memberships in memory (a singleton <see cref="IScimStoreProvider"/>), replacing any
+    /// store provider registered earlier. Nothing survives a restart: use it for tests, demos and development.
+    /// </summary>
+    /// <param name="builder">The SCIM builder.</param>
+    /// <returns>The builder.</returns>
+    public static ScimProvisioningBuilder AddInMemoryStore(this ScimProvisioningBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IScimStoreProvider>(sp => new InMemoryScimStoreProvider(
+            sp.GetService<ScimSchemaRegistry>(),
+            sp.GetService<TimeProvider>())));
+        return builder;
+    }
+}
