@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# start-postgres.sh -- start a throwaway PostgreSQL cluster (Debian packages) on 127.0.0.1.
+# start-postgres.sh -- start a throwaway PostgreSQL cluster (Debian packages) on 127.0.0.1 for ScimSync's tests.
 #
 #   start-postgres.sh [--port N] [--data-dir DIR] [--db NAME] [--user NAME] [--password PW]
 #                     [--reset] [--quiet]
