@@ -6,6 +6,7 @@ namespace ScimSync.Stores.Sqlite;
 /// <remarks>
 /// The database runs in WAL mode with <c>synchronous=FULL</c>: a write the server has acknowledged is on disk, even
 /// after a power loss. The schema is created and migrated automatically on first use (table <c>schema_version</c>).
+/// One file holds every directory (a <c>directory</c> column in each table and unique index).
 /// </remarks>
 public sealed class SqliteStoreOptions
 {
@@ -25,8 +26,8 @@ public sealed class SqliteStoreOptions
     /// the list request fails with <c>400 tooMany</c> instead of scanning an unbounded table.
     /// </summary>
     /// <remarks>
-    /// <c>eq</c> on <c>id</c>, <c>userName</c>, <c>externalId</c>, group <c>displayName</c> and
-    /// <c>members[value eq "..."]</c> use indexes, as do those comparisons joined with <c>and</c>/<c>or</c>. Any other
+    /// <c>eq</c> on <c>id</c>, <c>userName</c>, <c>externalId</c>, group <c>displayName</c>,
+    /// <c>members[value eq "..."]</c> and <c>emails.value</c> (also <c>emails[type eq "work"].value eq "..."</c>) use indexes, as do those comparisons joined with <c>and</c>/<c>or</c>. Any other
     /// filter is evaluated in memory over the rows an indexed conjunct selects (or the whole table).
     /// </remarks>
     /// <value>Defaults to 10,000.</value>

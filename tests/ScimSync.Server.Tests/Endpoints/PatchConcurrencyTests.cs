@@ -3,6 +3,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScimSync.Stores;
 
 namespace ScimSync.Server.Tests.Endpoints;
@@ -15,6 +16,9 @@ public sealed class PatchConcurrencyTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _host = await ScimTestHost.StartAsync(services: services =>
     {
+        // The SQLite package also registers an IScimStoreProvider, which the server prefers; without it the server
+        // adapts the host's IUserStore, the one this test wraps.
+        services.RemoveAll<IScimStoreProvider>();
         var original = services.Last(d => d.ServiceType == typeof(IUserStore));
         services.Remove(original);
         services.AddSingleton<IUserStore>(sp => _store = new RacingUserStore((IUserStore)original.ImplementationFactory!(sp)));
