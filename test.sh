@@ -4,7 +4,7 @@
 #   ./test.sh                 build and run the whole suite
 #   ./test.sh --filter Expr   pass a dotnet test filter through
 #
-# It starts on 127.0.0.1 the services the tests need, runs `dotnet test` on the solution, prints one closing line
+# It starts on 127.0.0.1 the services the tests need (PostgreSQL, via eng/postgres/), runs `dotnet test` on the solution, prints one closing line
 # `N passed, N failed`, stops the services and exits non-zero when anything failed. With CI=true it also fails
 # when a snapshot test wrote a snapshot that is not committed (Snapshooter passes such a test silently).
 set -uo pipefail
@@ -15,9 +15,12 @@ log_dir="$root/artifacts/test-logs"
 mkdir -p "$log_dir"
 output="$log_dir/dotnet-test.log"
 
+pg_data_dir=""
 cleanup() {
-  # Services started for the tests are stopped here (none are needed by the current suite).
-  :
+  # Services started for the tests are stopped here; the throwaway PostgreSQL cluster is also deleted.
+  if [ -n "$pg_data_dir" ]; then
+    bash "$root/eng/postgres/stop-postgres.sh" --data-dir "$pg_data_dir" --purge --quiet || true
+  fi
 }
 trap cleanup EXIT
 
@@ -27,6 +30,35 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# PostgreSQL for tests/ScimSync.Stores.PostgreSql.Tests: a private cluster on 127.0.0.1 in a data dir of its own (so a
+# concurrent run never shares or stops it), on the first free port from 55439. Without it those tests skip, except
+# with CI=true, where a failed start fails the run.
+start_postgres() {
+  local port dir
+  for port in $(seq "${PG_PORT:-55439}" $(( ${PG_PORT:-55439} + 9 ))); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    dir="${TMPDIR:-/tmp}/scimsync-test-pg-$$-$port"
+    pg_data_dir="$dir"
+    if bash "$root/eng/postgres/start-postgres.sh" --port "$port" --data-dir "$dir" --quiet >/dev/null; then
+      set -a; . "$dir/env"; set +a
+      echo "test.sh: PostgreSQL on 127.0.0.1:$port (data dir $dir)"
+      return 0
+    fi
+    bash "$root/eng/postgres/stop-postgres.sh" --data-dir "$dir" --purge --quiet || true
+    pg_data_dir=""
+  done
+  return 1
+}
+if ! start_postgres; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "test.sh: could not start PostgreSQL (eng/postgres/start-postgres.sh); with CI=true the run fails." >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "test.sh: could not start PostgreSQL; the PostgreSQL store tests will be skipped." >&2
+  unset PG_CONNECTION_STRING
+fi
 
 dotnet test "$root/ScimSync.sln" --configuration Release "$@" 2>&1 | tee "$output"
 test_status=${PIPESTATUS[0]}
