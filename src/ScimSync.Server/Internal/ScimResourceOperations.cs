@@ -124,7 +124,10 @@ internal static class ScimResourceOperations
                 throw new ScimException(ScimError.PreconditionFailed("The resource's version does not match If-Match."));
             }
 
+            // The id is part of the resource the client patches: Okta's group push replaces {"id":…,"displayName":…}
+            // without a path, which must succeed when the id is unchanged. The reader drops it again below.
             var resource = (JsonObject)stored.Resource.DeepClone();
+            resource["id"] = stored.Id;
             var applied = handler.PatchEngine.Apply(resource, request);
             if (!applied.Succeeded)
             {
