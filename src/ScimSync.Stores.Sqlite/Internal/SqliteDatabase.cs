@@ -75,6 +75,9 @@ internal sealed class SqliteDatabase : IDisposable
         """,
     ];
 
+    // One gate per file, shared by every store instance and directory that writes it (keyed by full path).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> s_writeGates = new(StringComparer.Ordinal);
+
     private readonly string _connectionString;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
@@ -104,6 +107,21 @@ internal sealed class SqliteDatabase : IDisposable
             : new SqliteDatabase(options.DatabasePath);
 
     public string DatabasePath { get; }
+
+    /// <summary>
+    /// Waits until this process may write the file. SQLite admits one writer at a time and makes the others retry with
+    /// sleeps (up to 100 ms each), which under concurrent provisioning turns into seconds of latency; queueing writers
+    /// here hands the lock over without sleeping. Other processes still wait through SQLite's busy timeout.
+    /// </summary>
+    public ValueTask<IDisposable> EnterWriteAsync(CancellationToken cancellationToken) => EnterWriteAsync(DatabasePath, cancellationToken);
+
+    /// <summary>Waits until this process may write the file at <paramref name="fullPath"/> (see the instance overload).</summary>
+    public static async ValueTask<IDisposable> EnterWriteAsync(string fullPath, CancellationToken cancellationToken)
+    {
+        var gate = s_writeGates.GetOrAdd(fullPath, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteGate(gate);
+    }
 
     public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -232,5 +250,18 @@ internal sealed class SqliteDatabase : IDisposable
         command.Transaction = transaction;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class WriteGate(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
     }
 }

@@ -80,6 +80,7 @@ internal sealed class SqliteGroupStore(
         var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            using var writer = await Database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction();
             var check = await CheckVersionAsync(connection, transaction, groupId, expectedVersion, cancellationToken).ConfigureAwait(false);
             if (check is not null)
@@ -132,7 +133,8 @@ internal sealed class SqliteGroupStore(
         var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            using var transaction = connection.BeginTransaction();
+            // Deferred: a read snapshot that never takes the write lock.
+            using var transaction = connection.BeginTransaction(deferred: true);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText =

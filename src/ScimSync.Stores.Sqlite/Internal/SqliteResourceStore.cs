@@ -134,6 +134,7 @@ internal class SqliteResourceStore : IResourceStore
         var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            using var writer = await Database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -186,6 +187,7 @@ internal class SqliteResourceStore : IResourceStore
         var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            using var writer = await Database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction();
             var check = await CheckVersionAsync(connection, transaction, id, expectedVersion, cancellationToken).ConfigureAwait(false);
             if (check is not null)
@@ -240,6 +242,7 @@ internal class SqliteResourceStore : IResourceStore
         var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            using var writer = await Database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction();
             var check = await CheckVersionAsync(connection, transaction, id, expectedVersion, cancellationToken).ConfigureAwait(false);
             if (check is not null)

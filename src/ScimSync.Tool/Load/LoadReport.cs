@@ -16,6 +16,12 @@ internal sealed record LoadReport(string Target, IReadOnlyList<PhaseReport> Phas
 
     public static void Print(LoadReport report, LoadReport? ceiling)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns without a terminal, which folds the table beyond reading in logs.
+            AnsiConsole.Profile.Width = 160;
+        }
+
         var table = new Table().Title($"SCIM load: {Markup.Escape(report.Target)}");
         table.AddColumns("phase", "ops", "errors", "ops/s", "p50 ms", "p95 ms", "p99 ms", "max ms");
         if (ceiling is not null)
