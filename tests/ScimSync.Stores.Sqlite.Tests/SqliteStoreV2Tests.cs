@@ -69,12 +69,14 @@ public sealed class SqliteStoreV2Tests : IDisposable
         Assert.Equal(StoreResultStatus.NotFound, (await _db.Provider.GetUserStore("other").GetAsync(UserId, true, default)).Status);
         Assert.Equal(StoreResultStatus.Conflict, (await groups.CreateAsync(SqliteStoreFixture.Group("ENGINEERING"), default)).Status);
         Assert.Equal(StoreResultStatus.Success, (await users.CreateAsync(SqliteStoreFixture.User("second"), default)).Status);
+        Assert.Equal(2, (await users.ListAsync(new ListQuery { Count = 0 }, default)).Value!.TotalResults);
+        Assert.Equal(2, (await groups.ListAsync(new ListQuery { Count = 0 }, default)).Value!.TotalResults);
 
         using var connection = new SqliteConnection($"Data Source={_db.DatabasePath};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(2L, (long)command.ExecuteScalar()!);
+        Assert.Equal((long)SqliteDatabase.SchemaVersion, (long)command.ExecuteScalar()!);
     }
 
     [Fact]

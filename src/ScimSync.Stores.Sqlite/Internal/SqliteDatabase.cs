@@ -9,7 +9,7 @@ namespace ScimSync.Stores.Sqlite.Internal;
 internal sealed class SqliteDatabase : IDisposable
 {
     /// <summary>The schema version this code writes. Each entry of <see cref="s_migrations"/> moves one version up.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     // Append only: a shipped migration is never edited, so every database reaches the same shape.
     private static readonly string[] s_migrations =
@@ -72,6 +72,35 @@ internal sealed class SqliteDatabase : IDisposable
             SELECT DISTINCT u.id, u.directory, scim_fold(json_extract(e.value, '$.type')), scim_fold(json_extract(e.value, '$.value'))
             FROM users u, json_each(u.json, '$.emails') e
             WHERE json_type(e.value, '$.value') = 'text';
+        """,
+
+        // 3: scale. An index on the directory alone walks a directory in rowid order (the default and cursor order)
+        // without sorting the table, and per-directory counts kept by triggers in the writing transaction make the
+        // total of an unfiltered list one row read instead of a count over a million rows.
+        """
+        CREATE INDEX ix_users_directory ON users (directory);
+        CREATE INDEX ix_groups_directory ON groups (directory);
+        CREATE TABLE resource_counts (
+            directory TEXT NOT NULL,
+            resource_table TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (directory, resource_table)) WITHOUT ROWID;
+        INSERT INTO resource_counts (directory, resource_table, count) SELECT directory, 'users', COUNT(*) FROM users GROUP BY directory;
+        INSERT INTO resource_counts (directory, resource_table, count) SELECT directory, 'groups', COUNT(*) FROM groups GROUP BY directory;
+        CREATE TRIGGER tr_users_count_insert AFTER INSERT ON users BEGIN
+            INSERT INTO resource_counts (directory, resource_table, count) VALUES (NEW.directory, 'users', 1)
+            ON CONFLICT (directory, resource_table) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER tr_users_count_delete AFTER DELETE ON users BEGIN
+            UPDATE resource_counts SET count = count - 1 WHERE directory = OLD.directory AND resource_table = 'users';
+        END;
+        CREATE TRIGGER tr_groups_count_insert AFTER INSERT ON groups BEGIN
+            INSERT INTO resource_counts (directory, resource_table, count) VALUES (NEW.directory, 'groups', 1)
+            ON CONFLICT (directory, resource_table) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER tr_groups_count_delete AFTER DELETE ON groups BEGIN
+            UPDATE resource_counts SET count = count - 1 WHERE directory = OLD.directory AND resource_table = 'groups';
+        END;
         """,
     ];
 

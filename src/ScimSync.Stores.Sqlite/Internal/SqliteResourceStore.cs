@@ -105,7 +105,7 @@ internal class SqliteResourceStore : IResourceStore
         var startIndex = Math.Max(1, query.StartIndex);
         var count = Math.Max(0, query.Count);
         var translator = new SqlFilterTranslator(Table, ResourceType.Schema.Id, Directory);
-        var filter = query.Filter is null ? "1 = 1" : translator.TranslateAll(query.Filter);
+        var filter = query.Filter is null ? Unfiltered : translator.TranslateAll(query.Filter);
 
         // Cursor pages follow the keyset (rowid, which a row keeps for life), whatever sortBy says.
         var sortColumn = after is not null || query.SortBy is null ? "t.rowid" : SortColumn(query.SortBy);
@@ -628,15 +628,26 @@ internal class SqliteResourceStore : IResourceStore
         return plan;
     }
 
+    /// <summary>The condition of a list without a filter (its total comes from <c>resource_counts</c>).</summary>
+    private const string Unfiltered = "1 = 1";
+
     private static string Where(string filter) => $"t.directory = $dir AND {filter}";
 
-    private string CountSql(string where) => $"SELECT COUNT(*) FROM {Table.Name} t WHERE {where};";
+    private string CountSql(string where) => where == Where(Unfiltered)
+        ? $"SELECT COALESCE((SELECT count FROM resource_counts WHERE directory = $dir AND resource_table = '{Table.Name}'), 0);"
+        : $"SELECT COUNT(*) FROM {Table.Name} t WHERE {where};";
 
     private string PageSql(string where, string sortColumn, SortOrder order, bool cursor)
     {
         if (cursor)
         {
             return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid > $after ORDER BY t.rowid LIMIT $limit;";
+        }
+
+        if (sortColumn == "t.rowid")
+        {
+            // The default order: the directory index walks it without sorting (rowid is never null).
+            return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY t.rowid LIMIT $limit OFFSET $offset;";
         }
 
         // RFC 7644 §3.4.2.3: resources without a value are last ascending and first descending.
