@@ -278,15 +278,17 @@ internal sealed class TeamGroupStore(IDbContextFactory<AppDbContext> contexts, T
 
         // Ordered by the SCIM id string ("emp-10" before "emp-9"), in SQL, so a page reads only its own rows.
         var page = await rows
-            .Select(m => new MemberRow(
-                m.EmployeeId != null ? ScimIds.EmployeePrefix + m.EmployeeId : ScimIds.TeamPrefix + m.MemberTeamId,
-                m.EmployeeId != null,
-                m.EmployeeId != null ? m.Employee!.DisplayName ?? m.Employee.Login : m.MemberTeam!.Name))
+            .Select(m => new
+            {
+                Id = m.EmployeeId != null ? ScimIds.EmployeePrefix + m.EmployeeId : ScimIds.TeamPrefix + m.MemberTeamId,
+                IsEmployee = m.EmployeeId != null,
+                Display = m.EmployeeId != null ? m.Employee!.DisplayName ?? m.Employee.Login : m.MemberTeam!.Name,
+            })
             .OrderBy(m => m.Id)
             .Skip(Math.Max(startIndex, 1) - 1)
             .Take(count)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return StoreResult.Success(new MemberPage([.. page.Select(m => m.ToMember())], total));
+        return StoreResult.Success(new MemberPage([.. page.Select(m => new MemberRow(m.Id, m.IsEmployee, m.Display).ToMember())], total));
     }
 
     public async ValueTask<IReadOnlyList<GroupReference>> ListGroupsOfMemberAsync(string memberId, CancellationToken cancellationToken)
