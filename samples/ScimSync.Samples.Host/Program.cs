@@ -2,7 +2,8 @@
 
 // A SCIM 2.0 server for Microsoft Entra ID, Okta and other provisioning clients, on an embedded SQLite file.
 //   dotnet run --project samples/ScimSync.Samples.Host [--urls http://0.0.0.0:5000]
-// Configuration: ScimSync:Token (env ScimSync__Token) and ScimSync:DataDirectory (default ./.data).
+// Configuration: ScimSync:Token (env ScimSync__Token) and ScimSync:DataDirectory (default ./.data);
+// ScimSync:PostgreSql (env ScimSync__PostgreSql), a connection string, switches the store to PostgreSQL.
 using ScimSync.Samples.Host;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,9 +18,18 @@ var token = builder.Configuration["ScimSync:Token"] is { Length: > 0 } configure
     : SampleToken.LoadOrCreate(dataDirectory);
 
 // One connection, "default": paste its base URL and token into the identity provider. Add more for more providers.
-builder.Services.AddScimProvisioning(scim => scim
-    .AddConnection("default", c => c.UseBearerToken(token))
-    .AddSqliteStore(o => o.DatabasePath = Path.Combine(dataDirectory, "scimsync.db")));
+builder.Services.AddScimProvisioning(scim =>
+{
+    scim.AddConnection("default", c => c.UseBearerToken(token));
+    if (builder.Configuration["ScimSync:PostgreSql"] is { Length: > 0 } postgres)
+    {
+        scim.UsePostgreSqlStore(postgres);
+    }
+    else
+    {
+        scim.AddSqliteStore(o => o.DatabasePath = Path.Combine(dataDirectory, "scimsync.db"));
+    }
+});
 
 var app = builder.Build();
 app.MapScim("/scim");
