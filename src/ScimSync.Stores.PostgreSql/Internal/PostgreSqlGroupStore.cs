@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using ScimSync.Errors;
 using ScimSync.Schema;
+using ScimSync.Stores.Internal;
 
 namespace ScimSync.Stores.PostgreSql.Internal;
 
@@ -240,7 +241,7 @@ internal sealed class PostgreSqlGroupStore(PostgreSqlDatabase database, string d
 
         foreach (var resource in resources)
         {
-            resource.Resource["members"] = MembersToJson(members[resource.Id]);
+            resource.Resource["members"] = GroupMemberJson.ToJson(members[resource.Id]);
         }
     }
 }

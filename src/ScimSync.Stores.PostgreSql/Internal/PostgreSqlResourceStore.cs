@@ -428,28 +428,6 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
         return resource;
     }
 
-    protected static JsonArray MembersToJson(IEnumerable<GroupMember> members)
-    {
-        var array = new JsonArray();
-        foreach (var member in members)
-        {
-            var item = new JsonObject { ["value"] = member.Value };
-            if (member.Display is not null)
-            {
-                item["display"] = member.Display;
-            }
-
-            if (member.Type is not null)
-            {
-                item["type"] = member.Type;
-            }
-
-            array.Add(item);
-        }
-
-        return array;
-    }
-
     private static StoredResource ReadRow(NpgsqlDataReader reader)
     {
         var json = JsonNode.Parse(reader.GetString(4)) as JsonObject ?? [];

@@ -169,7 +169,7 @@ internal class SqliteResourceStore : IResourceStore
             body.Remove("members");
             if (members is not null)
             {
-                body["members"] = MembersToJson(await ReadMembersAsync(connection, null, id, cancellationToken).ConfigureAwait(false));
+                body["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, null, id, cancellationToken).ConfigureAwait(false));
             }
 
             return StoreResult.Success(new StoredResource(id, body, "1", now, now));
@@ -326,7 +326,7 @@ internal class SqliteResourceStore : IResourceStore
         await AttachComputedAsync(connection, transaction, resource, cancellationToken).ConfigureAwait(false);
         if (includeMembers && Table.HasMembers)
         {
-            resource.Resource["members"] = MembersToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false));
+            resource.Resource["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false));
         }
 
         return resource;
@@ -384,28 +384,6 @@ internal class SqliteResourceStore : IResourceStore
         }
 
         return (added, null);
-    }
-
-    protected static JsonArray MembersToJson(IEnumerable<GroupMember> members)
-    {
-        var array = new JsonArray();
-        foreach (var member in members)
-        {
-            var item = new JsonObject { ["value"] = member.Value };
-            if (member.Display is not null)
-            {
-                item["display"] = member.Display;
-            }
-
-            if (member.Type is not null)
-            {
-                item["type"] = member.Type;
-            }
-
-            array.Add(item);
-        }
-
-        return array;
     }
 
     private static async Task<bool> MemberExistsAsync(
@@ -702,7 +680,7 @@ internal class SqliteResourceStore : IResourceStore
         {
             foreach (var resource in page)
             {
-                resource.Resource["members"] = MembersToJson(await ReadMembersAsync(connection, null, resource.Id, cancellationToken).ConfigureAwait(false));
+                resource.Resource["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, null, resource.Id, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -746,7 +724,7 @@ internal class SqliteResourceStore : IResourceStore
                 await AttachComputedAsync(connection, null, row, cancellationToken).ConfigureAwait(false);
                 if (Table.HasMembers && (query.IncludeMembers || filterNeedsMembers))
                 {
-                    row.Resource["members"] = MembersToJson(await ReadMembersAsync(connection, null, row.Id, cancellationToken).ConfigureAwait(false));
+                    row.Resource["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, null, row.Id, cancellationToken).ConfigureAwait(false));
                 }
 
                 var view = ToView(row);
