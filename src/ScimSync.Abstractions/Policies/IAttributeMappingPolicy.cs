@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace ScimSync.Policies;
 
 /// <summary>Computes the target's view of a user (user name, email, display name, custom attributes) from the incoming one.</summary>
-/// <remarks>The default is <c>AttributeMappingPolicy</c>, configured by <see cref="AttributeMappingOptions"/>.</remarks>
+/// <remarks>The default is <see cref="AttributeMappingPolicy"/>, configured by <see cref="AttributeMappingOptions"/>.</remarks>
 public interface IAttributeMappingPolicy
 {
     /// <summary>Gets the URN of the extension schema the custom attributes are stored in.</summary>
