@@ -196,7 +196,7 @@ public sealed class AttributeMappingPolicy : IAttributeMappingPolicy
             }
             else
             {
-                problems.Add($"{prefix}:Paths[{i}]: {problem}.");
+                problems.Add(Sentence($"{prefix}:Paths[{i}]: {problem}"));
             }
         }
 
@@ -245,6 +245,8 @@ public sealed class AttributeMappingPolicy : IAttributeMappingPolicy
 
         return problems.Count > before ? null : new CompiledSource(subject, selectors, source.Constant, transforms);
     }
+
+    private static string Sentence(string text) => text.EndsWith('.') ? text : text + ".";
 
     private static AttributeSource DefaultUserName() => new() { Paths = { "userName" } };
 

@@ -227,6 +227,9 @@ internal sealed class PathSelector : ValueSelector
 /// </summary>
 internal sealed class TemplateSelector : ValueSelector
 {
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     // Literal parts are strings, placeholders are selectors.
     private readonly object[] _parts;
 
@@ -347,11 +350,13 @@ internal sealed class TemplateSelector : ValueSelector
 
     public override string? Select(JsonObject user)
     {
-        var builder = new StringBuilder();
+        var builder = t_builder ??= new StringBuilder();
+        builder.Clear();
         var resolved = false;
         var pendingSpace = false;
-        foreach (var part in _parts)
+        for (var p = 0; p < _parts.Length; p++)
         {
+            var part = _parts[p];
             string? text;
             if (part is string literal)
             {
@@ -389,6 +394,12 @@ internal sealed class TemplateSelector : ValueSelector
             }
         }
 
-        return resolved && builder.Length > 0 ? builder.ToString() : null;
+        var result = resolved && builder.Length > 0 ? builder.ToString() : null;
+        if (builder.Capacity > 1024)
+        {
+            t_builder = null; // do not keep a large buffer alive for the thread
+        }
+
+        return result;
     }
 }
