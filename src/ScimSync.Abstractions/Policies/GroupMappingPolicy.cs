@@ -1,5 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -30,7 +31,10 @@ namespace ScimSync.Policies;
 /// skipped gives a <see cref="PolicyDecision"/> whose subject is the group's id; reasons never repeat the group's name.
 /// A regular expression that runs longer than <see cref="GroupMappingOptions.RegexTimeout"/> skips the group.
 /// </para>
-/// <para>The policy is immutable and thread-safe; it caches nothing per group.</para>
+/// <para>
+/// The policy is immutable and thread-safe. Its regular expressions and each manual row's result are built once, in
+/// the constructor; nothing is cached per incoming group, so memory does not grow with the groups it sees.
+/// </para>
 /// </remarks>
 public sealed class GroupMappingPolicy : IGroupMappingPolicy
 {
@@ -45,6 +49,7 @@ public sealed class GroupMappingPolicy : IGroupMappingPolicy
     private readonly Regex? _rename;
     private readonly string? _replacement;
     private readonly MappedGroup[][] _rows;
+    private readonly GroupMappingResult[] _rowResults;
     private readonly Dictionary<string, int[]> _byDisplayName;
     private readonly Dictionary<string, int[]> _byExternalId;
     private readonly Dictionary<string, int[]> _byId;
@@ -75,6 +80,7 @@ public sealed class GroupMappingPolicy : IGroupMappingPolicy
         var byExternalId = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var byId = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         _rows = new MappedGroup[options.Manual.Count][];
+        _rowResults = new GroupMappingResult[options.Manual.Count];
         for (var i = 0; i < options.Manual.Count; i++)
         {
             var row = options.Manual[i];
@@ -89,6 +95,7 @@ public sealed class GroupMappingPolicy : IGroupMappingPolicy
             }
 
             _rows[i] = [.. targets];
+            _rowResults[i] = new GroupMappingResult(ImmutableArray.Create(_rows[i]), []);
             var index = row.Match switch
             {
                 GroupMatchKind.ExternalId => byExternalId,
@@ -145,7 +152,7 @@ public sealed class GroupMappingPolicy : IGroupMappingPolicy
                 var manual = MapManually(group);
                 if (manual is not null)
                 {
-                    return new GroupMappingResult(manual, []);
+                    return manual;
                 }
 
                 return _unmapped == UnmappedGroupBehavior.OnTheFly
@@ -156,15 +163,19 @@ public sealed class GroupMappingPolicy : IGroupMappingPolicy
         }
     }
 
-    private List<MappedGroup>? MapManually(SourceGroup group)
+    private GroupMappingResult? MapManually(SourceGroup group)
     {
         // The rows that match by each kind, each in table order; merged so targets keep table order.
         var a = Find(_byDisplayName, group.DisplayName);
         var b = Find(_byExternalId, group.ExternalId);
         var c = Find(_byId, group.Id);
-        if (a.Length + b.Length + c.Length == 0)
+        switch (a.Length + b.Length + c.Length)
         {
-            return null;
+            case 0:
+                return null;
+            case 1:
+                // The usual case: one row, whose (immutable) result was built once.
+                return _rowResults[a.Length == 1 ? a[0] : b.Length == 1 ? b[0] : c[0]];
         }
 
         List<MappedGroup> targets = [];
@@ -214,7 +225,7 @@ public sealed class GroupMappingPolicy : IGroupMappingPolicy
             }
         }
 
-        return targets;
+        return new GroupMappingResult(targets, []);
     }
 
     private static int[] Find(Dictionary<string, int[]> index, string? key) =>

@@ -169,6 +169,21 @@ public sealed class GroupMappingPolicyTests
     }
 
     [Fact]
+    public void Manual_OneMatchingRow_ResultIsSharedAndReadOnly()
+    {
+        var options = new GroupMappingOptions { Mode = GroupMappingMode.Manual };
+        options.Manual.Add(Row(GroupMatchKind.ExternalId, "x1", "a", "b"));
+        var policy = new GroupMappingPolicy(options);
+
+        var first = policy.MapGroup(new SourceGroup("g1", "x1", "One"));
+        var second = policy.MapGroup(new SourceGroup("g2", "x1", "Two"));
+
+        Assert.Same(first, second);
+        Assert.False(first.Targets is IList<MappedGroup> { IsReadOnly: false });
+        Assert.Equal("a:manual,b:manual", Targets(first));
+    }
+
+    [Fact]
     public void Manual_RowWithRepeatedTargets_GivesEachOnce()
     {
         var options = new GroupMappingOptions { Mode = GroupMappingMode.Manual };
