@@ -3,7 +3,7 @@
 namespace ScimSync.Policies;
 
 /// <summary>Decides which target groups users land in.</summary>
-/// <remarks>The default is <c>GroupMappingPolicy</c>, configured by <see cref="GroupMappingOptions"/>.</remarks>
+/// <remarks>The default is <see cref="GroupMappingPolicy"/>, configured by <see cref="GroupMappingOptions"/>.</remarks>
 public interface IGroupMappingPolicy
 {
     /// <summary>Gets a value indicating whether incoming groups can give target memberships (so membership changes must be applied).</summary>
