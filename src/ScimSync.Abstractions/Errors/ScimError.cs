@@ -77,6 +77,14 @@ public sealed record ScimError(int Status, ScimErrorType? Type, string Detail)
     /// <returns>The error.</returns>
     public static ScimError ServiceUnavailable(string detail) => new(503, null, detail);
 
+    /// <summary>
+    /// Creates a 403 error for an operation the connection's policies do not permit (RFC 7644 §3.12: "the operation
+    /// is not permitted based on the supplied authorization").
+    /// </summary>
+    /// <param name="detail">Why, naming the policy switch.</param>
+    /// <returns>The error.</returns>
+    public static ScimError Forbidden(string detail) => new(403, null, detail);
+
     /// <summary>Creates a 404 error for a resource that does not exist (or is not visible to the caller).</summary>
     /// <param name="detail">What was not found.</param>
     public static ScimError NotFound(string detail) => new(404, null, detail);

@@ -1,5 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using ScimSync.Policies;
+
 namespace ScimSync.Provisioning;
 
 /// <summary>One request, or one change within a request, as the provisioning log records it.</summary>
@@ -41,6 +43,12 @@ public sealed record ProvisioningLogEntry
     /// top-level attributes that differ, for a create those present. Empty for reads and failures.
     /// </summary>
     public IReadOnlyList<string> ChangedAttributes { get; init; } = [];
+
+    /// <summary>
+    /// Gets the decisions of the connection's mapping policies that dropped, changed or refused data, each with its
+    /// reason (a user the lifecycle switches refused, a group a filter excluded, a value a transform dropped).
+    /// </summary>
+    public IReadOnlyList<PolicyDecision> Decisions { get; init; } = [];
 
     /// <summary>
     /// Gets the identity provider's own id for the request (Entra ID's <c>client-request-id</c>,

@@ -71,6 +71,9 @@ public static class ProvisioningOperations
     /// <summary>A discovery request (<c>/ServiceProviderConfig</c>, <c>/ResourceTypes</c>, <c>/Schemas</c>).</summary>
     public const string Discovery = "discovery";
 
+    /// <summary>A dry run of the mapping policies (<c>POST /Preview/Users</c>, <c>/Preview/Groups</c>); writes nothing.</summary>
+    public const string Preview = "preview";
+
     /// <summary>A request that matched no SCIM endpoint, or was rejected before one was chosen.</summary>
     public const string Other = "other";
 }
