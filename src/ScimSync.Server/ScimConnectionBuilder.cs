@@ -1,5 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using ScimSync.Policies;
+
 namespace ScimSync.Server;
 
 /// <summary>Configures one provisioning connection; see <see cref="ScimProvisioningBuilder.AddConnection"/>.</summary>
@@ -76,6 +78,30 @@ public sealed class ScimConnectionBuilder
     {
         ArgumentNullException.ThrowIfNull(compatibility);
         Options.Compatibility = compatibility;
+        return this;
+    }
+
+    /// <summary>
+    /// Turns on the connection's mapping policies (attribute mapping, user lifecycle, group mapping) and changes
+    /// them. Without this call (or a <c>Policies</c> section in configuration), users and groups are stored as the
+    /// identity provider sends them and no policy applies.
+    /// </summary>
+    /// <param name="configure">Changes the policies; their defaults map <c>userName</c>, the primary email and the display name, allow every change, and map no groups.</param>
+    /// <returns>This builder.</returns>
+    /// <example>
+    /// <code>
+    /// c.UsePolicies(p =>
+    /// {
+    ///     p.Lifecycle.OnDelete = UserDeleteBehavior.Deactivate;
+    ///     p.GroupMapping.DefaultGroupsForNewUsers.Add("jira-software-users");
+    ///     p.GroupMapping.Mode = GroupMappingMode.OnTheFly;
+    /// });
+    /// </code>
+    /// </example>
+    public ScimConnectionBuilder UsePolicies(Action<ProvisioningPolicyOptions>? configure = null)
+    {
+        Options.Policies ??= new ProvisioningPolicyOptions();
+        configure?.Invoke(Options.Policies);
         return this;
     }
 }

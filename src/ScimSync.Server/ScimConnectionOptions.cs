@@ -1,5 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using ScimSync.Policies;
+
 namespace ScimSync.Server;
 
 /// <summary>
@@ -48,4 +50,13 @@ public sealed class ScimConnectionOptions
     /// </summary>
     /// <value>Defaults to 14 days.</value>
     public TimeSpan TokenExpiryWarning { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// Gets or sets the connection's mapping policies: attribute mapping, user lifecycle switches and group mapping.
+    /// </summary>
+    /// <value>
+    /// Defaults to <see langword="null"/>: no policy applies and resources are stored as sent. A <c>Policies</c>
+    /// section in configuration, or <see cref="ScimConnectionBuilder.UsePolicies"/>, turns them on.
+    /// </value>
+    public ProvisioningPolicyOptions? Policies { get; set; }
 }

@@ -16,7 +16,8 @@ public static class ScimEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the SCIM service provider of every connection under <c>{prefix}/{connection}/v2</c>: <c>/Users</c>,
     /// <c>/Groups</c> (with <c>/.search</c>), <c>/Bulk</c>, <c>/.search</c>, <c>/ServiceProviderConfig</c>,
-    /// <c>/ResourceTypes</c>, <c>/Schemas</c> and <c>/Me</c>.
+    /// <c>/ResourceTypes</c>, <c>/Schemas</c> and <c>/Me</c>, and ScimSync's dry run of the mapping policies,
+    /// <c>POST /Preview/Users</c> and <c>/Preview/Groups</c> (see <see cref="ScimSync.Server.ScimPolicyPreview"/>).
     /// </summary>
     /// <param name="endpoints">The route builder (usually the <c>WebApplication</c>).</param>
     /// <param name="prefix">The path before the connection name, for example <c>/scim</c>.</param>
@@ -55,6 +56,8 @@ public static class ScimEndpointRouteBuilderExtensions
         MapResource(group, route, "/Groups", c => ScimRequestContext.Get(c).Connection.Groups);
 
         group.MapPost("/Bulk", Handler(c => BulkEndpoint.HandleAsync(c, route)));
+        group.MapPost("/Preview/Users", Handler(PreviewEndpoints.PreviewUserAsync));
+        group.MapPost("/Preview/Groups", Handler(PreviewEndpoints.PreviewGroupAsync));
         group.MapPost("/.search", Handler(c => SearchAllResourcesEndpoint.HandleAsync(c, route)));
         group.MapGet("/ServiceProviderConfig", (HttpContext c) => ServiceProviderConfigEndpoint.Handle(c, route));
         group.MapGet("/ResourceTypes", (HttpContext c) => DiscoveryEndpoints.ListResourceTypes(c, route));

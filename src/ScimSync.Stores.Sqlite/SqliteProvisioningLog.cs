@@ -2,7 +2,9 @@
 
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using ScimSync.Policies;
 using ScimSync.Provisioning;
 using ScimSync.Stores.Sqlite.Internal;
 
@@ -15,10 +17,10 @@ namespace ScimSync.Stores.Sqlite;
 internal sealed class SqliteProvisioningLog : IProvisioningLog
 {
     /// <summary>The version of the log's table this code writes; a newer database is refused.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private const string Columns =
-        "seq, timestamp, connection, identity_provider, operation, resource_type, resource_id, status, scim_type, changed_attributes, request_id, token_name, duration_us";
+        "seq, timestamp, connection, identity_provider, operation, resource_type, resource_id, status, scim_type, changed_attributes, request_id, token_name, duration_us, decisions";
 
     private readonly string _connectionString;
     private readonly Lock _lock = new();
@@ -55,8 +57,8 @@ internal sealed class SqliteProvisioningLog : IProvisioningLog
             await using (command.ConfigureAwait(false))
             {
                 command.CommandText =
-                    "INSERT INTO provisioning_log (timestamp, connection, identity_provider, operation, resource_type, resource_id, status, scim_type, changed_attributes, request_id, token_name, duration_us) " +
-                    "VALUES ($timestamp, $connection, $idp, $operation, $type, $id, $status, $scimType, $changed, $requestId, $token, $duration)";
+                    "INSERT INTO provisioning_log (timestamp, connection, identity_provider, operation, resource_type, resource_id, status, scim_type, changed_attributes, request_id, token_name, duration_us, decisions) " +
+                    "VALUES ($timestamp, $connection, $idp, $operation, $type, $id, $status, $scimType, $changed, $requestId, $token, $duration, $decisions)";
                 command.Parameters.AddWithValue("$timestamp", entry.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
                 command.Parameters.AddWithValue("$connection", entry.Connection);
                 command.Parameters.AddWithValue("$idp", (object?)entry.IdentityProvider ?? DBNull.Value);
@@ -71,6 +73,7 @@ internal sealed class SqliteProvisioningLog : IProvisioningLog
                 command.Parameters.AddWithValue("$requestId", (object?)entry.RequestId ?? DBNull.Value);
                 command.Parameters.AddWithValue("$token", (object?)entry.TokenName ?? DBNull.Value);
                 command.Parameters.AddWithValue("$duration", (long)(entry.Duration.Ticks / TimeSpan.TicksPerMicrosecond));
+                command.Parameters.AddWithValue("$decisions", entry.Decisions.Count == 0 ? DBNull.Value : WriteDecisions(entry.Decisions));
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -166,7 +169,36 @@ internal sealed class SqliteProvisioningLog : IProvisioningLog
             RequestId = reader.IsDBNull(10) ? null : reader.GetString(10),
             TokenName = reader.IsDBNull(11) ? null : reader.GetString(11),
             Duration = TimeSpan.FromMicroseconds(reader.GetInt64(12)),
+            Decisions = reader.IsDBNull(13) ? [] : ReadDecisions(reader.GetString(13)),
         };
+    }
+
+    private static string WriteDecisions(IReadOnlyList<PolicyDecision> decisions)
+    {
+        var array = new JsonArray();
+        foreach (var decision in decisions)
+        {
+            array.Add(new JsonObject { ["policy"] = decision.Policy, ["subject"] = decision.Subject, ["reason"] = decision.Reason });
+        }
+
+        return array.ToJsonString();
+    }
+
+    private static List<PolicyDecision> ReadDecisions(string json)
+    {
+        var decisions = new List<PolicyDecision>();
+        if (JsonNode.Parse(json) is JsonArray array)
+        {
+            foreach (var item in array.OfType<JsonObject>())
+            {
+                decisions.Add(new PolicyDecision(
+                    item["policy"]?.GetValue<string>() ?? string.Empty,
+                    item["subject"]?.GetValue<string>() ?? string.Empty,
+                    item["reason"]?.GetValue<string>() ?? string.Empty));
+            }
+        }
+
+        return decisions;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -266,6 +298,16 @@ internal sealed class SqliteProvisioningLog : IProvisioningLog
                             CREATE INDEX IF NOT EXISTS ix_provisioning_log_connection ON provisioning_log (connection COLLATE NOCASE, seq);
                             CREATE INDEX IF NOT EXISTS ix_provisioning_log_resource ON provisioning_log (resource_id, seq);
                             INSERT INTO provisioning_log_schema (version) VALUES (1);
+                            """;
+                        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                    }
+
+                    if (version < 2)
+                    {
+                        // Version 2: the policies' decisions, as a JSON array of {policy, subject, reason}.
+                        command.CommandText = """
+                            ALTER TABLE provisioning_log ADD COLUMN decisions TEXT NULL;
+                            INSERT INTO provisioning_log_schema (version) VALUES (2);
                             """;
                         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
                     }

@@ -2,6 +2,7 @@
 
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using ScimSync.Policies;
 using ScimSync.Provisioning;
 
 namespace ScimSync.Stores.Sqlite.Tests;
@@ -25,14 +26,16 @@ public sealed class SqliteProvisioningLogTests : IDisposable
             RequestId = "req-1",
             TokenName = "primary",
             Duration = TimeSpan.FromMilliseconds(12.5),
+            Decisions = [new PolicyDecision(PolicyNames.GroupMapping, "g-1", "Excluded by GroupMapping:Exclude[0] (\"quoted\", a\nline).")],
         };
 
         await log.AppendAsync(entry);
         var page = await log.QueryAsync(new ProvisioningLogQuery());
 
         var read = Assert.Single(page.Entries);
-        Assert.Equal(entry with { ChangedAttributes = read.ChangedAttributes }, read);
+        Assert.Equal(entry with { ChangedAttributes = read.ChangedAttributes, Decisions = read.Decisions }, read);
         Assert.Equal(entry.ChangedAttributes, read.ChangedAttributes);
+        Assert.Equal(entry.Decisions, read.Decisions);
         Assert.Null(page.Continuation);
     }
 
@@ -60,6 +63,38 @@ public sealed class SqliteProvisioningLogTests : IDisposable
 
         Assert.Equal(["u3", "u1"], (await log.QueryAsync(new ProvisioningLogQuery { Outcome = ProvisioningOutcomeFilter.Failed })).Entries.Select(e => e.ResourceId));
         Assert.Equal(["u9"], (await log.QueryAsync(new ProvisioningLogQuery { ResourceId = "u9" })).Entries.Select(e => e.ResourceId));
+    }
+
+    [Fact]
+    public async Task VersionOneLog_IsUpgradedInPlace_KeepingItsEntries()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE provisioning_log_schema (version INTEGER NOT NULL);
+                CREATE TABLE provisioning_log (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, timestamp TEXT NOT NULL, connection TEXT NOT NULL,
+                    identity_provider TEXT NULL, operation TEXT NOT NULL, resource_type TEXT NULL, resource_id TEXT NULL,
+                    status INTEGER NOT NULL, scim_type TEXT NULL, changed_attributes TEXT NOT NULL, request_id TEXT NULL,
+                    token_name TEXT NULL, duration_us INTEGER NOT NULL);
+                INSERT INTO provisioning_log_schema (version) VALUES (1);
+                INSERT INTO provisioning_log (timestamp, connection, operation, resource_id, status, changed_attributes, duration_us)
+                    VALUES ('2026-11-28T10:00:00.0000000Z', 'entra', 'create', 'old', 201, 'userName', 10);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var log = new SqliteProvisioningLog(new SqliteConnectionStringBuilder { DataSource = DatabasePath });
+        await log.AppendAsync(Entry("new", 201) with { Decisions = [new PolicyDecision(PolicyNames.Lifecycle, "user", "Re-linked.")] });
+        var page = await log.QueryAsync(new ProvisioningLogQuery());
+
+        Assert.Equal(["new", "old"], page.Entries.Select(e => e.ResourceId));
+        Assert.Equal("Re-linked.", Assert.Single(page.Entries[0].Decisions).Reason);
+        Assert.Empty(page.Entries[1].Decisions);
     }
 
     [Fact]

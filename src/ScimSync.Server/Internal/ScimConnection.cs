@@ -30,6 +30,7 @@ internal sealed class ScimConnection
             string.IsNullOrWhiteSpace(t.Name) ? i.ToString(CultureInfo.InvariantCulture) : t.Name,
             t.Value is { Length: > 0 } value ? SHA256.HashData(Encoding.UTF8.GetBytes(value)) : Convert.FromHexString(t.Sha256!),
             t.ExpiresAt))];
+        Policies = ConnectionPolicies.From(options.Policies);
         var directory = Directory;
         Users = new ScimResourceHandler(registry.User, Compatibility, sp => StoreProvider(sp).GetUserStore(directory), isGroup: false);
         Groups = new ScimResourceHandler(registry.Group, Compatibility, sp => StoreProvider(sp).GetGroupStore(directory), isGroup: true);
@@ -48,6 +49,9 @@ internal sealed class ScimConnection
     public ScimCompatibility Compatibility { get; }
 
     public IReadOnlyList<ConnectionToken> Tokens { get; }
+
+    /// <summary>The connection's mapping policies, or <see langword="null"/> when it has none.</summary>
+    public ConnectionPolicies? Policies { get; }
 
     public ScimResourceHandler Users { get; }
 
@@ -99,6 +103,7 @@ internal sealed class ScimConnectionRegistry(ScimSchemaRegistry registry, IOptio
         var snapshot = _snapshot;
         if (snapshot is null || !ReferenceEquals(snapshot.Options, current))
         {
+            ConnectionPolicies.RegisterSchemas(registry, current.Connections.Values);
             snapshot = new Snapshot(current, current.Connections.ToDictionary(
                 c => c.Key,
                 c => new ScimConnection(c.Key, c.Value, current, registry),

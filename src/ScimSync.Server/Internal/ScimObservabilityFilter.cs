@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using ScimSync.Errors;
+using ScimSync.Policies;
 using ScimSync.Provisioning;
 
 namespace ScimSync.Server.Internal;
@@ -17,7 +18,8 @@ internal sealed record ScimChange(
     int Status,
     string? ScimType,
     IReadOnlyList<string> ChangedAttributes,
-    TimeSpan Duration);
+    TimeSpan Duration,
+    IReadOnlyList<PolicyDecision> Decisions);
 
 /// <summary>
 /// What the observability filter knows about the request in flight, for the pipeline: the request's own entry takes
@@ -151,6 +153,7 @@ internal sealed class ScimObservabilityFilter(
             Status = status,
             ScimType = error?.ScimType,
             ChangedAttributes = status < 400 && change is not null ? change.ChangedAttributes : [],
+            Decisions = change?.Decisions ?? [],
             RequestId = observation.RequestId,
             TokenName = request?.TokenName,
             Duration = duration,
@@ -176,6 +179,7 @@ internal sealed class ScimObservabilityFilter(
                 _ => ProvisioningOperations.Other,
             }, type),
             ".search" => (ProvisioningOperations.Search, ResourceType(previous)),
+            "Users" or "Groups" when previous == "Preview" => (ProvisioningOperations.Preview, ResourceType(last)),
             "Users" or "Groups" => (method switch
             {
                 "GET" => ProvisioningOperations.List,

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ScimSync.Errors;
 using ScimSync.Patching;
+using ScimSync.Policies;
 using ScimSync.Provisioning;
 using ScimSync.Serialization;
 using ScimSync.Stores;
@@ -51,18 +52,45 @@ internal static class ScimResourceOperations
     private static readonly IReadOnlyList<string> s_none = [];
 
     public static Task<StoredResource> CreateAsync(ScimOperationContext context, ScimResourceHandler handler, JsonObject resource) =>
-        ObserveAsync(context, handler, ProvisioningOperations.Create, null, async () =>
+        ObserveAsync(context, handler, ProvisioningOperations.Create, null, async decisions =>
         {
-            var result = await handler.GetStore(context.Services).CreateAsync(resource, context.CancellationToken).ConfigureAwait(false);
-            var stored = result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
+            var store = handler.GetStore(context.Services);
+            StoredResource stored;
+            if (!handler.IsGroup && context.Connection.Policies is { } policies)
+            {
+                stored = await UserPolicyOperations.CreateAsync(context, store, resource, policies, decisions).ConfigureAwait(false);
+            }
+            else
+            {
+                var result = await store.CreateAsync(resource, context.CancellationToken).ConfigureAwait(false);
+                stored = result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
+            }
+
+            if (handler.IsGroup && GroupPolicyOperations.Applies(context))
+            {
+                await GroupPolicyOperations.MembersChangedAsync(
+                    context, GroupPolicyOperations.Describe(stored.Id, resource), GroupPolicyOperations.MemberIds(resource), [], decisions).ConfigureAwait(false);
+            }
+
             return (stored, new Observed(stored.Id, 201, ChangedAttributes(null, resource)));
         });
 
     public static Task<StoredResource> ReplaceAsync(ScimOperationContext context, ScimResourceHandler handler, string id, JsonObject resource, IReadOnlyList<string>? ifMatch) =>
-        ObserveAsync(context, handler, ProvisioningOperations.Replace, id, async () =>
+        ObserveAsync(context, handler, ProvisioningOperations.Replace, id, async decisions =>
         {
             var store = handler.GetStore(context.Services);
             var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
+            if (!handler.IsGroup && context.Connection.Policies is { } policies)
+            {
+                var (user, previous) = await UserPolicyOperations.ReplaceAsync(context, store, id, resource, expected, policies, decisions).ConfigureAwait(false);
+                return (user, new Observed(id, 200, ChangedAttributes(previous, resource)));
+            }
+
+            if (handler.IsGroup && GroupPolicyOperations.Applies(context))
+            {
+                var (group, previous) = await ReplaceGroupAsync(context, store, id, resource, expected, decisions).ConfigureAwait(false);
+                return (group, new Observed(id, 200, ChangedAttributes(previous, resource)));
+            }
 
             // Read only to name what changed; a concurrent write in between can make the names approximate, never the change.
             JsonObject? before = null;
@@ -78,10 +106,32 @@ internal static class ScimResourceOperations
         });
 
     public static Task DeleteAsync(ScimOperationContext context, ScimResourceHandler handler, string id, IReadOnlyList<string>? ifMatch) =>
-        ObserveAsync(context, handler, ProvisioningOperations.Delete, id, async () =>
+        ObserveAsync(context, handler, ProvisioningOperations.Delete, id, async decisions =>
         {
             var store = handler.GetStore(context.Services);
             var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
+            if (!handler.IsGroup && context.Connection.Policies is { } policies)
+            {
+                await UserPolicyOperations.DeleteAsync(context, store, id, expected, policies, decisions).ConfigureAwait(false);
+                return (true, new Observed(id, 204, s_none));
+            }
+
+            if (handler.IsGroup && GroupPolicyOperations.Applies(context) && store is IGroupStore groups)
+            {
+                // The group and its members as they were, so each member's grants from it can be revoked afterwards.
+                var current = await store.GetAsync(id, includeMembers: false, context.CancellationToken).ConfigureAwait(false);
+                var group = current.IsSuccess ? GroupPolicyOperations.Describe(id, current.Value!.Resource) : throw new ScimException(current.ToError());
+                var members = await GroupPolicyOperations.MembersAsync(context, groups, id).ConfigureAwait(false);
+                var deleted = await store.DeleteAsync(id, expected, context.CancellationToken).ConfigureAwait(false);
+                if (!deleted.IsSuccess)
+                {
+                    throw new ScimException(deleted.ToError());
+                }
+
+                await GroupPolicyOperations.MembersChangedAsync(context, group, [], members, decisions).ConfigureAwait(false);
+                return (true, new Observed(id, 204, s_none));
+            }
+
             var result = await store.DeleteAsync(id, expected, context.CancellationToken).ConfigureAwait(false);
             return result.IsSuccess ? (true, new Observed(id, 204, s_none)) : throw new ScimException(result.ToError());
         });
@@ -92,13 +142,14 @@ internal static class ScimResourceOperations
     /// and written back at the version it was read, retrying a few times when the client sent no <c>If-Match</c>.
     /// </summary>
     public static Task<PatchOutcome> PatchAsync(ScimOperationContext context, ScimResourceHandler handler, string id, PatchRequest request, IReadOnlyList<string>? ifMatch) =>
-        ObserveAsync(context, handler, ProvisioningOperations.Patch, id, async () =>
+        ObserveAsync(context, handler, ProvisioningOperations.Patch, id, async decisions =>
         {
-            var outcome = await ApplyPatchAsync(context, handler, id, request, ifMatch).ConfigureAwait(false);
+            var outcome = await ApplyPatchAsync(context, handler, id, request, ifMatch, decisions).ConfigureAwait(false);
             return (outcome, new Observed(id, outcome.Resource is null ? 204 : 200, outcome.ChangedAttributes ?? s_none));
         });
 
-    private static async Task<PatchOutcome> ApplyPatchAsync(ScimOperationContext context, ScimResourceHandler handler, string id, PatchRequest request, IReadOnlyList<string>? ifMatch)
+    private static async Task<PatchOutcome> ApplyPatchAsync(
+        ScimOperationContext context, ScimResourceHandler handler, string id, PatchRequest request, IReadOnlyList<string>? ifMatch, List<PolicyDecision> decisions)
     {
         var store = handler.GetStore(context.Services);
         var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
@@ -106,7 +157,18 @@ internal static class ScimResourceOperations
             ScimPatch.TryGetMembershipChange(request, out var change, handler.PatchOptions.Compatibility) && !change.ReplacesAll)
         {
             var changed = await groups.ModifyMembersAsync(id, MembersToAdd(request, change), change.Removed, expected, context.CancellationToken).ConfigureAwait(false);
-            return changed.IsSuccess ? new PatchOutcome(null, changed.Value!.Version, [ScimAttributes.Members]) : throw new ScimException(changed.ToError());
+            if (!changed.IsSuccess)
+            {
+                throw new ScimException(changed.ToError());
+            }
+
+            if (GroupPolicyOperations.Applies(context))
+            {
+                await GroupPolicyOperations.MembersChangedAsync(
+                    context, GroupPolicyOperations.Describe(id, changed.Value!.Resource), change.Added, change.Removed, decisions).ConfigureAwait(false);
+            }
+
+            return new PatchOutcome(null, changed.Value!.Version, [ScimAttributes.Members]);
         }
 
         var retries = context.Server.Options.CurrentValue.PatchConflictRetries;
@@ -145,6 +207,20 @@ internal static class ScimResourceOperations
                 throw new ScimException(invalid!);
             }
 
+            var attemptDecisions = new List<PolicyDecision>();
+            if (!handler.IsGroup && context.Connection.Policies is { } policies)
+            {
+                try
+                {
+                    validated = UserPolicyOperations.Prepare(context, policies, stored, validated!, attemptDecisions);
+                }
+                catch (ScimException)
+                {
+                    decisions.AddRange(attemptDecisions);
+                    throw;
+                }
+            }
+
             var written = await store.ReplaceAsync(id, validated!, stored.Version, context.CancellationToken).ConfigureAwait(false);
             if (written.Status == StoreResultStatus.VersionMismatch && expected is null && attempt < retries)
             {
@@ -152,8 +228,42 @@ internal static class ScimResourceOperations
                 continue;
             }
 
+            decisions.AddRange(attemptDecisions);
+            if (written.IsSuccess && handler.IsGroup && GroupPolicyOperations.Applies(context))
+            {
+                await GroupMembersReplacedAsync(context, id, stored.Resource, validated!, decisions).ConfigureAwait(false);
+            }
+
             return written.IsSuccess ? new PatchOutcome(written.Value!, written.Value!.Version, applied.ChangedAttributes) : throw new ScimException(written.ToError());
         }
+    }
+
+    /// <summary>A group replace under group mapping: read with members first, so joins, leaves and a rename can be applied.</summary>
+    private static async Task<(StoredResource Stored, JsonObject Before)> ReplaceGroupAsync(ScimOperationContext context, IResourceStore store, string id, JsonObject resource, string? expected, List<PolicyDecision> decisions)
+    {
+        var current = await store.GetAsync(id, includeMembers: true, context.CancellationToken).ConfigureAwait(false);
+        var before = current.IsSuccess ? current.Value! : throw new ScimException(current.ToError());
+        var result = await store.ReplaceAsync(id, resource, expected, context.CancellationToken).ConfigureAwait(false);
+        var stored = result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
+        await GroupMembersReplacedAsync(context, id, before.Resource, resource, decisions).ConfigureAwait(false);
+        return (stored, before.Resource);
+    }
+
+    /// <summary>Applies group mapping to the members a group replacement added and removed, and to all of them on a rename.</summary>
+    private static async Task GroupMembersReplacedAsync(ScimOperationContext context, string id, JsonObject before, JsonObject after, List<PolicyDecision> decisions)
+    {
+        var oldMembers = GroupPolicyOperations.MemberIds(before);
+        var newMembers = GroupPolicyOperations.MemberIds(after);
+        var oldGroup = GroupPolicyOperations.Describe(id, before);
+        var newGroup = GroupPolicyOperations.Describe(id, after);
+        var joined = newMembers.Where(m => !oldMembers.Contains(m)).ToList();
+        var left = oldMembers.Where(m => !newMembers.Contains(m)).ToList();
+        if (!Equals(oldGroup, newGroup))
+        {
+            await GroupPolicyOperations.RemapAsync(context, newGroup, newMembers.Where(oldMembers.Contains), decisions).ConfigureAwait(false);
+        }
+
+        await GroupPolicyOperations.MembersChangedAsync(context, newGroup, joined, left, decisions).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -161,16 +271,18 @@ internal static class ScimResourceOperations
     /// as the details of the request's own entry (a single-change endpoint) or as an entry of its own (a
     /// <c>/Bulk</c> operation, a directory sync).
     /// </summary>
-    private static async Task<T> ObserveAsync<T>(ScimOperationContext context, ScimResourceHandler handler, string operation, string? id, Func<Task<(T Result, Observed Observed)>> run)
+    private static async Task<T> ObserveAsync<T>(
+        ScimOperationContext context, ScimResourceHandler handler, string operation, string? id, Func<List<PolicyDecision>, Task<(T Result, Observed Observed)>> run)
     {
         var time = context.Server.TimeProvider;
         var started = time.GetTimestamp();
         using var activity = ScimInstrumentation.ActivitySource.StartActivity("SCIM " + operation + " " + handler.Type.Name, ActivityKind.Internal);
         var observed = new Observed(id, StatusClientClosedRequest, s_none);
         string? scimType = null;
+        var decisions = new List<PolicyDecision>();
         try
         {
-            var (result, done) = await run().ConfigureAwait(false);
+            var (result, done) = await run(decisions).ConfigureAwait(false);
             observed = done;
             return result;
         }
@@ -193,7 +305,7 @@ internal static class ScimResourceOperations
         finally
         {
             Report(context, handler, operation, activity, new ScimChange(
-                operation, handler.Type.Name, observed.Id ?? id, observed.Status, scimType, observed.Status < 400 ? observed.Changed : s_none, time.GetElapsedTime(started)));
+                operation, handler.Type.Name, observed.Id ?? id, observed.Status, scimType, observed.Status < 400 ? observed.Changed : s_none, time.GetElapsedTime(started), decisions));
         }
     }
 
@@ -227,6 +339,7 @@ internal static class ScimResourceOperations
             Status = change.Status,
             ScimType = change.ScimType,
             ChangedAttributes = change.ChangedAttributes,
+            Decisions = change.Decisions,
             RequestId = observation?.RequestId,
             TokenName = observation?.TokenName,
             Duration = change.Duration,
@@ -241,7 +354,7 @@ internal static class ScimResourceOperations
     /// for a create), by name only. <c>members</c> is read without members, so a replacement listing any counts as
     /// a change of them.
     /// </summary>
-    private static List<string> ChangedAttributes(JsonObject? before, JsonObject after)
+    internal static List<string> ChangedAttributes(JsonObject? before, JsonObject after)
     {
         var changed = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -2,6 +2,7 @@
 
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ScimSync.Policies;
 using ScimSync.Stores;
 
 namespace ScimSync.Server.Internal;
@@ -99,6 +100,27 @@ internal sealed class ScimServerOptionsValidator(IServiceProviderIsService isSer
         if (connection.TokenExpiryWarning < TimeSpan.Zero)
         {
             problems.Add($"{where}.TokenExpiryWarning must not be negative.");
+        }
+
+        if (connection.Policies is { } policies)
+        {
+            var found = new List<string>();
+            if (policies.AttributeMappingPolicy is null)
+            {
+                found.AddRange(AttributeMappingPolicy.Validate(policies.AttributeMapping));
+            }
+
+            if (policies.LifecyclePolicy is null)
+            {
+                found.AddRange(UserLifecyclePolicy.Validate(policies.Lifecycle));
+            }
+
+            if (policies.GroupMappingPolicy is null)
+            {
+                found.AddRange(GroupMappingPolicy.Validate(policies.GroupMapping));
+            }
+
+            problems.AddRange(found.Select(problem => $"{where}.Policies.{problem}"));
         }
 
         var labels = new HashSet<string>(StringComparer.Ordinal);

@@ -1,0 +1,470 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Text.Json.Nodes;
+using ScimSync.Errors;
+using ScimSync.Filtering;
+using ScimSync.Patching;
+using ScimSync.Policies;
+using ScimSync.Schema;
+using ScimSync.Stores;
+
+namespace ScimSync.Server.Internal;
+
+/// <summary>
+/// What a connection's mapping policies add to the pipeline for users: the lifecycle switches and ownership checked
+/// before a write, re-linking and reactivation on create, and the provisioning extension (target attributes,
+/// custom attributes, memberships with provenance) computed into the same store write as the user.
+/// </summary>
+internal static class UserPolicyOperations
+{
+    /// <summary>A create: refused, re-linked to an existing user (re-link or reactivation), or a new user.</summary>
+    public static async Task<StoredResource> CreateAsync(
+        ScimOperationContext context, IResourceStore store, JsonObject resource, ConnectionPolicies policies, List<PolicyDecision> decisions)
+    {
+        var connection = context.Connection.Name;
+        Require(policies.Lifecycle.Decide(new UserLifecycleChange(UserLifecycleAction.Create, connection, null)), decisions);
+        var retries = context.Server.Options.CurrentValue.PatchConflictRetries;
+        for (var attempt = 0; ; attempt++)
+        {
+            var match = await FindExistingAsync(context, store, resource, policies, decisions).ConfigureAwait(false);
+            if (match is null)
+            {
+                var created = Project(context, policies, (JsonObject)resource.DeepClone(), ProvisionedUser.Empty, isNew: true, decisions);
+                var result = await store.CreateAsync(created, context.CancellationToken).ConfigureAwait(false);
+                return result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
+            }
+
+            var (existing, matchedBy) = match.Value;
+            var previous = ProvisionedUser.Read(existing.Resource);
+            var reactivates = !IsActive(existing.Resource) && IsActive(resource);
+            Require(policies.Lifecycle.Decide(new UserLifecycleChange(
+                reactivates ? UserLifecycleAction.Reactivate : UserLifecycleAction.Update, connection, previous.Owner)), decisions);
+            var replacement = Project(context, policies, (JsonObject)resource.DeepClone(), previous, isNew: false, decisions);
+            var written = await store.ReplaceAsync(existing.Id, replacement, existing.Version, context.CancellationToken).ConfigureAwait(false);
+            if (written.Status == StoreResultStatus.VersionMismatch && attempt < retries)
+            {
+                continue;
+            }
+
+            if (!written.IsSuccess)
+            {
+                throw new ScimException(written.ToError());
+            }
+
+            decisions.Add(new PolicyDecision(
+                PolicyNames.Lifecycle,
+                existing.Id,
+                reactivates
+                    ? $"The create matched deactivated user '{existing.Id}' by {matchedBy}; it was reactivated and updated instead of creating another."
+                    : $"The create matched existing user '{existing.Id}' by {matchedBy}; it was re-linked and updated instead of creating a duplicate."));
+            return written.Value!;
+        }
+    }
+
+    /// <summary>A replace (PUT): the switches for what changes, then the extension recomputed over the stored one.</summary>
+    public static async Task<(StoredResource Stored, JsonObject Before)> ReplaceAsync(
+        ScimOperationContext context, IResourceStore store, string id, JsonObject resource, string? expected, ConnectionPolicies policies, List<PolicyDecision> decisions)
+    {
+        var retries = context.Server.Options.CurrentValue.PatchConflictRetries;
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await store.GetAsync(id, includeMembers: false, context.CancellationToken).ConfigureAwait(false);
+            var stored = current.IsSuccess ? current.Value! : throw new ScimException(current.ToError());
+            if (expected is not null && !string.Equals(expected, stored.Version, StringComparison.Ordinal))
+            {
+                throw new ScimException(ScimError.PreconditionFailed("The resource's version does not match If-Match."));
+            }
+
+            var replacement = Prepare(context, policies, stored, (JsonObject)resource.DeepClone(), decisions);
+            var written = await store.ReplaceAsync(id, replacement, stored.Version, context.CancellationToken).ConfigureAwait(false);
+            if (written.Status == StoreResultStatus.VersionMismatch && expected is null && attempt < retries)
+            {
+                continue;
+            }
+
+            return written.IsSuccess ? (written.Value!, stored.Resource) : throw new ScimException(written.ToError());
+        }
+    }
+
+    /// <summary>
+    /// Checks a change of a stored user against the lifecycle switches and ownership, and computes the provisioning
+    /// extension of the new version, carrying the memberships over. Used by PUT and by PATCH after the engine ran.
+    /// </summary>
+    public static JsonObject Prepare(ScimOperationContext context, ConnectionPolicies policies, StoredResource stored, JsonObject replacement, List<PolicyDecision> decisions)
+    {
+        var previous = ProvisionedUser.Read(stored.Resource);
+        var connection = context.Connection.Name;
+        var wasActive = IsActive(stored.Resource);
+        var isActive = IsActive(replacement);
+        if (wasActive != isActive)
+        {
+            Require(policies.Lifecycle.Decide(new UserLifecycleChange(
+                isActive ? UserLifecycleAction.Reactivate : UserLifecycleAction.Deactivate, connection, previous.Owner)), decisions);
+        }
+
+        if (ChangesMoreThanActive(stored.Resource, replacement, policies))
+        {
+            Require(policies.Lifecycle.Decide(new UserLifecycleChange(UserLifecycleAction.Update, connection, previous.Owner)), decisions);
+        }
+
+        return Project(context, policies, replacement, previous, isNew: false, decisions);
+    }
+
+    /// <summary>A delete: refused, turned into a deactivation that keeps the user, or a delete.</summary>
+    public static async Task DeleteAsync(
+        ScimOperationContext context, IResourceStore store, string id, string? expected, ConnectionPolicies policies, List<PolicyDecision> decisions)
+    {
+        var retries = context.Server.Options.CurrentValue.PatchConflictRetries;
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await store.GetAsync(id, includeMembers: false, context.CancellationToken).ConfigureAwait(false);
+            var stored = current.IsSuccess ? current.Value! : throw new ScimException(current.ToError());
+            if (expected is not null && !string.Equals(expected, stored.Version, StringComparison.Ordinal))
+            {
+                throw new ScimException(ScimError.PreconditionFailed("The resource's version does not match If-Match."));
+            }
+
+            var previous = ProvisionedUser.Read(stored.Resource);
+            var decision = policies.Lifecycle.Decide(new UserLifecycleChange(UserLifecycleAction.Delete, context.Connection.Name, previous.Owner));
+            Require(decision, decisions);
+            if (decision.Outcome != UserLifecycleOutcome.DeactivateInstead)
+            {
+                var deleted = await store.DeleteAsync(id, stored.Version, context.CancellationToken).ConfigureAwait(false);
+                if (deleted.Status == StoreResultStatus.VersionMismatch && expected is null && attempt < retries)
+                {
+                    continue;
+                }
+
+                if (!deleted.IsSuccess)
+                {
+                    throw new ScimException(deleted.ToError());
+                }
+
+                return;
+            }
+
+            var kept = (JsonObject)stored.Resource.DeepClone();
+            kept["active"] = false;
+            (previous with { Deprovisioned = true, Owner = previous.Owner ?? context.Connection.Name }).WriteTo(kept);
+            var written = await store.ReplaceAsync(id, kept, stored.Version, context.CancellationToken).ConfigureAwait(false);
+            if (written.Status == StoreResultStatus.VersionMismatch && expected is null && attempt < retries)
+            {
+                continue;
+            }
+
+            if (!written.IsSuccess)
+            {
+                throw new ScimException(written.ToError());
+            }
+
+            decisions.Add(new PolicyDecision(PolicyNames.Lifecycle, id, decision.Reason ?? "DELETE deactivated and kept the user."));
+            return;
+        }
+    }
+
+    /// <summary>
+    /// Computes the provisioning extension and the custom attributes of <paramref name="user"/> (changed in place)
+    /// from the attribute mapping and the default groups, over what was stored before.
+    /// </summary>
+    public static JsonObject Project(ScimOperationContext context, ConnectionPolicies policies, JsonObject user, ProvisionedUser previous, bool isNew, List<PolicyDecision> decisions)
+    {
+        var mapped = policies.Attributes.Map(user);
+        decisions.AddRange(mapped.Decisions);
+        if (string.IsNullOrWhiteSpace(mapped.User.UserName))
+        {
+            throw new ScimException(ScimError.InvalidValue(
+                "The connection's attribute mapping found no value for the target user name in this user; nothing was written."));
+        }
+
+        var memberships = GroupMembershipPlanner.ApplyDefaults(previous.Memberships, context.Connection.Name, isNew, policies.Groups);
+        var provisioned = new ProvisionedUser(
+            previous.Owner ?? context.Connection.Name,
+            mapped.User.UserName,
+            mapped.User.Email,
+            mapped.User.DisplayName,
+            previous.Deprovisioned && !IsActive(user),
+            memberships);
+        provisioned.WriteTo(user);
+
+        JsonObject? custom = null;
+        if (mapped.User.CustomAttributes.Count > 0)
+        {
+            custom = [];
+            foreach (var (name, value) in mapped.User.CustomAttributes)
+            {
+                custom[name] = value;
+            }
+        }
+
+        user.SetExtension(policies.Attributes.CustomSchema, custom);
+        return user;
+    }
+
+    /// <summary>
+    /// The existing user a create should land on: the first of the lifecycle's <c>MatchBy</c> attributes that
+    /// matches exactly one user, or, for reactivation, a deactivated user with the same <c>userName</c>.
+    /// </summary>
+    internal static async Task<(StoredResource User, string MatchedBy)?> FindExistingAsync(
+        ScimOperationContext context, IResourceStore store, JsonObject resource, ConnectionPolicies policies, List<PolicyDecision> decisions)
+    {
+        foreach (var path in policies.Lifecycle.MatchBy)
+        {
+            if (FirstValue(resource, path) is not { Length: > 0 } value)
+            {
+                continue;
+            }
+
+            var found = await FindAsync(context, store, path, value, 2).ConfigureAwait(false);
+            if (found.Count == 1)
+            {
+                return (found[0], path);
+            }
+
+            if (found.Count > 1)
+            {
+                decisions.Add(new PolicyDecision(PolicyNames.Lifecycle, path, $"Several users match on {path}; the create was not re-linked by it."));
+            }
+        }
+
+        if (policies.Lifecycle.ReactivateOnCreate && FirstValue(resource, "userName") is { Length: > 0 } userName)
+        {
+            var found = await FindAsync(context, store, "userName", userName, 1).ConfigureAwait(false);
+            if (found.Count == 1 && !IsActive(found[0].Resource))
+            {
+                return (found[0], "userName");
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<IReadOnlyList<StoredResource>> FindAsync(ScimOperationContext context, IResourceStore store, string path, string value, int count)
+    {
+        var filter = ScimFilter.Parse(path + " eq " + JsonValue.Create(value).ToJsonString());
+        var result = await store.ListAsync(new ListQuery { Filter = filter, Count = count, IncludeMembers = false }, context.CancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value!.Resources : throw new ScimException(result.ToError());
+    }
+
+    /// <summary>The first string value at an attribute path (<c>externalId</c>, <c>emails.value</c>, an extension attribute).</summary>
+    private static string? FirstValue(JsonObject resource, string path)
+    {
+        var parsed = AttributePath.Parse(path);
+        var container = resource;
+        if (parsed.SchemaUri is { } schema && !string.Equals(schema, ScimSchemas.User, StringComparison.OrdinalIgnoreCase))
+        {
+            if (Find(resource, schema) is not JsonObject extension)
+            {
+                return null;
+            }
+
+            container = extension;
+        }
+
+        var node = Find(container, parsed.AttributeName);
+        if (node is JsonArray array)
+        {
+            node = array.Count > 0 ? array[0] : null;
+        }
+
+        if (parsed.SubAttributeName is { } sub)
+        {
+            node = node is JsonObject complex ? Find(complex, sub) : null;
+        }
+
+        return node is JsonValue text && text.TryGetValue<string>(out var value) ? value : null;
+    }
+
+    private static JsonNode? Find(JsonObject source, string name)
+    {
+        foreach (var (key, value) in source)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a user is active: <c>active</c> absent counts as active (RFC 7643 gives it no default).</summary>
+    internal static bool IsActive(JsonObject user) =>
+        Find(user, "active") is not JsonValue active || !active.TryGetValue<bool>(out var value) || value;
+
+    private static bool ChangesMoreThanActive(JsonObject before, JsonObject after, ConnectionPolicies policies)
+    {
+        foreach (var name in ScimResourceOperations.ChangedAttributes(before, after))
+        {
+            if (!string.Equals(name, "active", StringComparison.OrdinalIgnoreCase) &&
+                !string.Equals(name, ProvisionedUser.Schema, StringComparison.OrdinalIgnoreCase) &&
+                !string.Equals(name, policies.Attributes.CustomSchema, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Throws 403 for a denied change, after recording the decision.</summary>
+    private static void Require(UserLifecycleDecision decision, List<PolicyDecision> decisions)
+    {
+        if (decision.Outcome == UserLifecycleOutcome.Deny)
+        {
+            var reason = decision.Reason ?? "The connection's lifecycle policy does not permit this change.";
+            decisions.Add(new PolicyDecision(PolicyNames.Lifecycle, "user", reason));
+            throw new ScimException(ScimError.Forbidden(reason));
+        }
+    }
+}
+
+/// <summary>
+/// What group mapping adds to the pipeline: when an incoming group's members change, is created, renamed or deleted,
+/// each affected user's target memberships are granted or revoked with their provenance. Every user update is
+/// idempotent, so an identity provider's retry of a request that failed half-way converges.
+/// </summary>
+internal static class GroupPolicyOperations
+{
+    /// <summary>At most this many decisions are kept per change, so a 10,000-member change does not flood the log.</summary>
+    private const int MaxDecisions = 50;
+
+    public static bool Applies(ScimOperationContext context) =>
+        context.Connection.Policies?.Groups.MapsIncomingGroups == true;
+
+    /// <summary>Members joined or left an incoming group (the membership fast path, a create, a replace).</summary>
+    public static async Task MembersChangedAsync(
+        ScimOperationContext context, SourceGroup group, IEnumerable<string> joined, IEnumerable<string> left, List<PolicyDecision> decisions)
+    {
+        var policies = context.Connection.Policies!;
+        var connection = context.Connection.Name;
+        foreach (var member in joined)
+        {
+            await UpdateAsync(context, member, (m, d) => GroupMembershipPlanner.Join(m, connection, group, policies.Groups, d), decisions).ConfigureAwait(false);
+        }
+
+        foreach (var member in left)
+        {
+            await UpdateAsync(context, member, (m, d) => GroupMembershipPlanner.Leave(m, connection, group.Id, policies.Groups, d), decisions).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An incoming group was renamed (or its externalId changed): its remaining members' grants are recomputed.</summary>
+    public static async Task RemapAsync(ScimOperationContext context, SourceGroup group, IEnumerable<string> members, List<PolicyDecision> decisions)
+    {
+        var policies = context.Connection.Policies!;
+        foreach (var member in members)
+        {
+            await UpdateAsync(context, member, (m, d) => GroupMembershipPlanner.Remap(m, context.Connection.Name, group, policies.Groups, d), decisions).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The ids of a group's members, read page by page.</summary>
+    public static async Task<List<string>> MembersAsync(ScimOperationContext context, IGroupStore store, string groupId)
+    {
+        var members = new List<string>();
+        const int page = 1000;
+        for (var start = 1; ; start += page)
+        {
+            var result = await store.ListMembersAsync(groupId, start, page, context.CancellationToken).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                return members;
+            }
+
+            foreach (var member in result.Value!.Members)
+            {
+                if (!string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase))
+                {
+                    members.Add(member.Value);
+                }
+            }
+
+            if (result.Value.Members.Count < page)
+            {
+                return members;
+            }
+        }
+    }
+
+    /// <summary>The member ids listed in a group resource's <c>members</c>.</summary>
+    public static HashSet<string> MemberIds(JsonObject group)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (group["members"] is JsonArray members)
+        {
+            foreach (var member in members)
+            {
+                if (member is JsonObject item && item["value"] is JsonValue value && value.TryGetValue<string>(out var id) &&
+                    !(item["type"] is JsonValue type && type.TryGetValue<string>(out var kind) && string.Equals(kind, "Group", StringComparison.OrdinalIgnoreCase)))
+                {
+                    ids.Add(id);
+                }
+            }
+        }
+
+        return ids;
+    }
+
+    public static SourceGroup Describe(string id, JsonObject group) => new(
+        id,
+        group["externalId"] is JsonValue externalId && externalId.TryGetValue<string>(out var e) ? e : null,
+        group["displayName"] is JsonValue displayName && displayName.TryGetValue<string>(out var d) ? d : null);
+
+    /// <summary>
+    /// Rewrites one user's provisioning extension with a membership change, at the version it read (retrying on a
+    /// concurrent write). A member that is not a user of the directory (a nested group) is skipped.
+    /// </summary>
+    private static async Task UpdateAsync(
+        ScimOperationContext context, string userId, Func<TargetMemberships, ICollection<PolicyDecision>, TargetMemberships> change, List<PolicyDecision> decisions)
+    {
+        var store = context.Connection.Users.GetStore(context.Services);
+        var retries = Math.Max(3, context.Server.Options.CurrentValue.PatchConflictRetries);
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await store.GetAsync(userId, includeMembers: false, context.CancellationToken).ConfigureAwait(false);
+            if (current.Status == StoreResultStatus.NotFound)
+            {
+                return;
+            }
+
+            var stored = current.IsSuccess ? current.Value! : throw new ScimException(current.ToError());
+            var previous = ProvisionedUser.Read(stored.Resource);
+            var taken = new List<PolicyDecision>();
+            var updated = change(previous.Memberships, taken);
+            if (updated.Equals(previous.Memberships))
+            {
+                AddCapped(decisions, taken);
+                return;
+            }
+
+            var resource = (JsonObject)stored.Resource.DeepClone();
+            (previous with { Memberships = updated, Owner = previous.Owner ?? context.Connection.Name }).WriteTo(resource);
+            var written = await store.ReplaceAsync(userId, resource, stored.Version, context.CancellationToken).ConfigureAwait(false);
+            if (written.Status == StoreResultStatus.VersionMismatch && attempt < retries)
+            {
+                continue;
+            }
+
+            if (!written.IsSuccess)
+            {
+                throw new ScimException(written.ToError());
+            }
+
+            AddCapped(decisions, taken);
+            return;
+        }
+    }
+
+    private static void AddCapped(List<PolicyDecision> decisions, List<PolicyDecision> taken)
+    {
+        foreach (var decision in taken)
+        {
+            if (decisions.Count >= MaxDecisions)
+            {
+                return;
+            }
+
+            decisions.Add(decision);
+        }
+    }
+}
