@@ -18,9 +18,10 @@ var token = builder.Configuration["ScimSync:Token"] is { Length: > 0 } configure
     : SampleToken.LoadOrCreate(dataDirectory);
 
 // One connection, "default": paste its base URL and token into the identity provider. Add more for more providers.
+// Its mapping policies (attribute mapping, lifecycle switches, group mapping) come from appsettings.json.
 builder.Services.AddScimProvisioning(scim =>
 {
-    scim.AddConnection("default", c => c.UseBearerToken(token));
+    scim.BindConfiguration("ScimSync").AddConnection("default", c => c.UseBearerToken(token));
     if (builder.Configuration["ScimSync:PostgreSql"] is { Length: > 0 } postgres)
     {
         scim.UsePostgreSqlStore(postgres);
