@@ -29,4 +29,10 @@ public sealed class ScimException : Exception
 
     /// <summary>Gets the protocol error.</summary>
     public ScimError Error { get; }
+
+    /// <summary>
+    /// Gets how long the client should wait before retrying, sent as <c>Retry-After</c> (RFC 9110 §10.2.3) with a
+    /// 503 or 429 error; <see langword="null"/> for none.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

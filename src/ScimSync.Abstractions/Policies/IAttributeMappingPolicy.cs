@@ -54,4 +54,7 @@ public static class PolicyNames
 
     /// <summary>Group mapping and default groups.</summary>
     public const string GroupMapping = "groupMapping";
+
+    /// <summary>The safety brake.</summary>
+    public const string SafetyBrake = "safetyBrake";
 }

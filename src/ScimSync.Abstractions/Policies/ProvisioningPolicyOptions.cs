@@ -26,6 +26,9 @@ public sealed class ProvisioningPolicyOptions
     /// <summary>Gets the group mapping settings, used unless <see cref="GroupMappingPolicy"/> is set.</summary>
     public GroupMappingOptions GroupMapping { get; } = new();
 
+    /// <summary>Gets the safety brake settings (off by default).</summary>
+    public SafetyBrakeOptions SafetyBrake { get; } = new();
+
     /// <summary>Gets or sets a host implementation of attribute mapping, replacing <see cref="AttributeMapping"/>.</summary>
     public IAttributeMappingPolicy? AttributeMappingPolicy { get; set; }
 

@@ -71,6 +71,9 @@ public static class ProvisioningOperations
     /// <summary>A discovery request (<c>/ServiceProviderConfig</c>, <c>/ResourceTypes</c>, <c>/Schemas</c>).</summary>
     public const string Discovery = "discovery";
 
+    /// <summary>An operator's decision on a connection's safety brake (approve or discard the held changes).</summary>
+    public const string SafetyBrake = "safetyBrake";
+
     /// <summary>A dry run of the mapping policies (<c>POST /Preview/Users</c>, <c>/Preview/Groups</c>); writes nothing.</summary>
     public const string Preview = "preview";
 

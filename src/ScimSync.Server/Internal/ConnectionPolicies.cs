@@ -6,7 +6,7 @@ using ScimSync.Schema;
 namespace ScimSync.Server.Internal;
 
 /// <summary>The policies of one connection, built once per options snapshot.</summary>
-internal sealed class ConnectionPolicies(IAttributeMappingPolicy attributes, IUserLifecyclePolicy lifecycle, IGroupMappingPolicy groups)
+internal sealed class ConnectionPolicies(IAttributeMappingPolicy attributes, IUserLifecyclePolicy lifecycle, IGroupMappingPolicy groups, SafetyBrakeOptions safetyBrake)
 {
     public IAttributeMappingPolicy Attributes { get; } = attributes;
 
@@ -14,10 +14,13 @@ internal sealed class ConnectionPolicies(IAttributeMappingPolicy attributes, IUs
 
     public IGroupMappingPolicy Groups { get; } = groups;
 
+    public SafetyBrakeOptions SafetyBrake { get; } = safetyBrake;
+
     public static ConnectionPolicies? From(ProvisioningPolicyOptions? options) => options is null ? null : new(
         options.AttributeMappingPolicy ?? new AttributeMappingPolicy(options.AttributeMapping),
         options.LifecyclePolicy ?? new UserLifecyclePolicy(options.Lifecycle),
-        options.GroupMappingPolicy ?? new GroupMappingPolicy(options.GroupMapping));
+        options.GroupMappingPolicy ?? new GroupMappingPolicy(options.GroupMapping),
+        options.SafetyBrake);
 
     /// <summary>
     /// Registers, before the connections' readers are built, the provisioning extension and one custom-attribute

@@ -46,4 +46,11 @@ internal static partial class Log
 
     [LoggerMessage(203, LogLevel.Warning, "Health check: the stores of SCIM connection {Connection} are not reachable.")]
     public static partial void StoresUnreachable(ILogger logger, Exception exception, string connection);
+
+    // EventIds 300-349: mapping policies.
+    [LoggerMessage(300, LogLevel.Warning, "Safety brake of SCIM connection {Connection} engaged: {Reason} Destructive changes are held (503) until an operator approves or discards them.")]
+    public static partial void SafetyBrakeEngaged(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(301, LogLevel.Warning, "Safety brake of SCIM connection {Connection}: {Count} held change(s) {Decision} by {Operator}.")]
+    public static partial void SafetyBrakeReleased(ILogger logger, string connection, int count, string decision, string @operator);
 }

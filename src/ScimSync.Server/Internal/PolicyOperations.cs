@@ -1,6 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ScimSync.Errors;
 using ScimSync.Filtering;
 using ScimSync.Patching;
@@ -76,6 +77,7 @@ internal static class UserPolicyOperations
             }
 
             var replacement = Prepare(context, policies, stored, (JsonObject)resource.DeepClone(), decisions);
+            await CheckBrakeAsync(context, stored, replacement, decisions).ConfigureAwait(false);
             var written = await store.ReplaceAsync(id, replacement, stored.Version, context.CancellationToken).ConfigureAwait(false);
             if (written.Status == StoreResultStatus.VersionMismatch && expected is null && attempt < retries)
             {
@@ -127,6 +129,11 @@ internal static class UserPolicyOperations
             var previous = ProvisionedUser.Read(stored.Resource);
             var decision = policies.Lifecycle.Decide(new UserLifecycleChange(UserLifecycleAction.Delete, context.Connection.Name, previous.Owner));
             Require(decision, decisions);
+            if (decision.Outcome != UserLifecycleOutcome.DeactivateInstead || IsActive(stored.Resource))
+            {
+                await Brake(context).CheckUserAsync(context, id, decision.Outcome != UserLifecycleOutcome.DeactivateInstead, decisions).ConfigureAwait(false);
+            }
+
             if (decision.Outcome != UserLifecycleOutcome.DeactivateInstead)
             {
                 var deleted = await store.DeleteAsync(id, stored.Version, context.CancellationToken).ConfigureAwait(false);
@@ -161,6 +168,14 @@ internal static class UserPolicyOperations
             return;
         }
     }
+
+    /// <summary>Holds a deactivation when the connection's safety brake says so (503, nothing written).</summary>
+    public static ValueTask CheckBrakeAsync(ScimOperationContext context, StoredResource stored, JsonObject replacement, List<PolicyDecision> decisions) =>
+        IsActive(stored.Resource) && !IsActive(replacement)
+            ? Brake(context).CheckUserAsync(context, stored.Id, delete: false, decisions)
+            : ValueTask.CompletedTask;
+
+    public static ScimSafetyBrake Brake(ScimOperationContext context) => context.Services.GetRequiredService<ScimSafetyBrake>();
 
     /// <summary>
     /// Computes the provisioning extension and the custom attributes of <paramref name="user"/> (changed in place)

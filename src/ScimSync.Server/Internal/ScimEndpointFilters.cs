@@ -29,6 +29,11 @@ internal sealed class ScimErrorFilter(ILogger<ScimErrorFilter> logger) : IEndpoi
         catch (ScimException e)
         {
             Log.ScimError(logger, e.Error.Status, e.Error.ScimType, http.Request.Method, http.Request.Path, e.Error.Detail);
+            if (e.RetryAfter is { } wait)
+            {
+                http.Response.Headers.RetryAfter = ((int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 1, 3600)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             return ScimResults.Error(e.Error);
         }
         catch (ScimStoreUnavailableException e)

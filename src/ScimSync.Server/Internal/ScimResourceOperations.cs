@@ -86,7 +86,7 @@ internal static class ScimResourceOperations
                 return (user, new Observed(id, 200, ChangedAttributes(previous, resource)));
             }
 
-            if (handler.IsGroup && GroupPolicyOperations.Applies(context))
+            if (handler.IsGroup && context.Connection.Policies is not null)
             {
                 var (group, previous) = await ReplaceGroupAsync(context, store, id, resource, expected, decisions).ConfigureAwait(false);
                 return (group, new Observed(id, 200, ChangedAttributes(previous, resource)));
@@ -116,12 +116,18 @@ internal static class ScimResourceOperations
                 return (true, new Observed(id, 204, s_none));
             }
 
-            if (handler.IsGroup && GroupPolicyOperations.Applies(context) && store is IGroupStore groups)
+            if (handler.IsGroup && context.Connection.Policies is not null && store is IGroupStore groups)
             {
                 // The group and its members as they were, so each member's grants from it can be revoked afterwards.
                 var current = await store.GetAsync(id, includeMembers: false, context.CancellationToken).ConfigureAwait(false);
                 var group = current.IsSuccess ? GroupPolicyOperations.Describe(id, current.Value!.Resource) : throw new ScimException(current.ToError());
                 var members = await GroupPolicyOperations.MembersAsync(context, groups, id).ConfigureAwait(false);
+                await UserPolicyOperations.Brake(context).CheckMemberRemovalAsync(context, id, members.Count, decisions).ConfigureAwait(false);
+                if (!GroupPolicyOperations.Applies(context))
+                {
+                    members.Clear();
+                }
+
                 var deleted = await store.DeleteAsync(id, expected, context.CancellationToken).ConfigureAwait(false);
                 if (!deleted.IsSuccess)
                 {
@@ -156,6 +162,7 @@ internal static class ScimResourceOperations
         if (handler.IsGroup && store is IGroupStore groups &&
             ScimPatch.TryGetMembershipChange(request, out var change, handler.PatchOptions.Compatibility) && !change.ReplacesAll)
         {
+            await UserPolicyOperations.Brake(context).CheckMemberRemovalAsync(context, id, change.Removed.Count, decisions).ConfigureAwait(false);
             var changed = await groups.ModifyMembersAsync(id, MembersToAdd(request, change), change.Removed, expected, context.CancellationToken).ConfigureAwait(false);
             if (!changed.IsSuccess)
             {
@@ -213,12 +220,18 @@ internal static class ScimResourceOperations
                 try
                 {
                     validated = UserPolicyOperations.Prepare(context, policies, stored, validated!, attemptDecisions);
+                    await UserPolicyOperations.CheckBrakeAsync(context, stored, validated, attemptDecisions).ConfigureAwait(false);
                 }
                 catch (ScimException)
                 {
                     decisions.AddRange(attemptDecisions);
                     throw;
                 }
+            }
+            else if (handler.IsGroup && context.Connection.Policies is not null)
+            {
+                var removed = GroupPolicyOperations.MemberIds(stored.Resource).Except(GroupPolicyOperations.MemberIds(validated!)).Count();
+                await UserPolicyOperations.Brake(context).CheckMemberRemovalAsync(context, id, removed, decisions).ConfigureAwait(false);
             }
 
             var written = await store.ReplaceAsync(id, validated!, stored.Version, context.CancellationToken).ConfigureAwait(false);
@@ -243,9 +256,15 @@ internal static class ScimResourceOperations
     {
         var current = await store.GetAsync(id, includeMembers: true, context.CancellationToken).ConfigureAwait(false);
         var before = current.IsSuccess ? current.Value! : throw new ScimException(current.ToError());
+        var removed = GroupPolicyOperations.MemberIds(before.Resource).Except(GroupPolicyOperations.MemberIds(resource)).Count();
+        await UserPolicyOperations.Brake(context).CheckMemberRemovalAsync(context, id, removed, decisions).ConfigureAwait(false);
         var result = await store.ReplaceAsync(id, resource, expected, context.CancellationToken).ConfigureAwait(false);
         var stored = result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
-        await GroupMembersReplacedAsync(context, id, before.Resource, resource, decisions).ConfigureAwait(false);
+        if (GroupPolicyOperations.Applies(context))
+        {
+            await GroupMembersReplacedAsync(context, id, before.Resource, resource, decisions).ConfigureAwait(false);
+        }
+
         return (stored, before.Resource);
     }
 

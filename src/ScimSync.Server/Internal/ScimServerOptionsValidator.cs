@@ -120,6 +120,7 @@ internal sealed class ScimServerOptionsValidator(IServiceProviderIsService isSer
                 found.AddRange(GroupMappingPolicy.Validate(policies.GroupMapping));
             }
 
+            found.AddRange(SafetyBrakeOptions.Validate(policies.SafetyBrake));
             problems.AddRange(found.Select(problem => $"{where}.Policies.{problem}"));
         }
 
