@@ -29,6 +29,7 @@ public static class ScimServiceCollectionExtensions
         services.TryAddSingleton<ScimConnectionRegistry>();
         services.TryAddSingleton<ScimTokenActivity>();
         services.TryAddSingleton(sp => new ScimSafetyBrake(sp.GetRequiredService<ScimConnectionRegistry>(), sp.GetRequiredService<TimeProvider>(), sp));
+        services.TryAddSingleton(sp => new ScimProvisioner(sp.GetRequiredService<ScimConnectionRegistry>(), sp.GetRequiredService<IServiceScopeFactory>()));
         services.TryAddSingleton(sp => new ScimPolicyPreview(sp.GetRequiredService<ScimConnectionRegistry>(), sp.GetRequiredService<IServiceScopeFactory>()));
         services.TryAddSingleton<IScimTokenActivity>(sp => sp.GetRequiredService<ScimTokenActivity>());
         services.AddMetrics();

@@ -373,6 +373,20 @@ internal static class GroupPolicyOperations
         }
     }
 
+    /// <summary>Sets a user's grants from the full list of incoming groups a directory source lists on the user.</summary>
+    public static async Task ReconcileAsync(ScimOperationContext context, string userId, IReadOnlyCollection<SourceGroup> groups, List<PolicyDecision> decisions)
+    {
+        var policies = context.Connection.Policies!;
+        var store = context.Connection.Users.GetStore(context.Services);
+        var exists = await store.GetAsync(userId, includeMembers: false, context.CancellationToken).ConfigureAwait(false);
+        if (!exists.IsSuccess)
+        {
+            throw new ScimException(exists.ToError());
+        }
+
+        await UpdateAsync(context, userId, (m, d) => GroupMembershipPlanner.Reconcile(m, context.Connection.Name, groups, policies.Groups, d), decisions).ConfigureAwait(false);
+    }
+
     /// <summary>The ids of a group's members, read page by page.</summary>
     public static async Task<List<string>> MembersAsync(ScimOperationContext context, IGroupStore store, string groupId)
     {
