@@ -141,6 +141,18 @@ public sealed class ProvisionedUserTests
     }
 
     [Fact]
+    public void WriteTo_UserWithTheExtensionUnderTwoOtherSpellings_ReadsBackTheNewValue()
+    {
+        var user = WithExtension("""{ "owner": "okta" }""", "URN:SCIMSYNC:PARAMS:SCIM:SCHEMAS:EXTENSION:PROVISIONING:2.0:USER");
+        user["urn:scimsync:params:scim:schemas:extension:provisioning:2.0:user"] = Parse("""{ "owner": "okta" }""");
+
+        new ProvisionedUser("entra", null, null, null, false, TargetMemberships.Empty).WriteTo(user);
+
+        Assert.Equal("entra", ProvisionedUser.Read(user).Owner);
+        Assert.Single(user, p => string.Equals(p.Key, Urn, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void WriteTo_Twice_ListsTheUrnOnceAndKeepsTheUser()
     {
         var user = User();
