@@ -87,8 +87,8 @@ public sealed record ProvisionedUser(
             var byGroup = new Dictionary<string, List<MembershipSource>>(StringComparer.OrdinalIgnoreCase);
             foreach (var entry in groups)
             {
-                if (entry is JsonObject item && Text(item, "value") is { Length: > 0 } group &&
-                    Text(item, "connection") is { } connection && Text(item, "rule") is { } rule)
+                if (entry is JsonObject item && NonBlank(item, "value") is { } group &&
+                    NonBlank(item, "connection") is { } connection && NonBlank(item, "rule") is { } rule)
                 {
                     if (!byGroup.TryGetValue(group, out var sources))
                     {
@@ -179,4 +179,7 @@ public sealed record ProvisionedUser(
 
     private static string? Text(JsonObject source, string name) =>
         Find(source, name) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static string? NonBlank(JsonObject source, string name) =>
+        Text(source, name) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
 }

@@ -18,39 +18,37 @@ public static class ScimResourceExtensions
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentException.ThrowIfNullOrWhiteSpace(schema);
-        string? key = null;
+        List<string>? keys = null;
         foreach (var (name, _) in resource)
         {
             if (string.Equals(name, schema, StringComparison.OrdinalIgnoreCase))
             {
-                key = name;
-                break;
+                (keys ??= []).Add(name);
             }
         }
 
-        if (key is not null)
+        foreach (var key in keys ?? [])
         {
             resource.Remove(key);
         }
 
         var schemas = resource["schemas"] as JsonArray;
         var listed = -1;
-        for (var i = 0; schemas is not null && i < schemas.Count; i++)
+        for (var i = schemas is null ? -1 : schemas.Count - 1; i >= 0; i--)
         {
-            if (schemas[i] is JsonValue value && value.TryGetValue<string>(out var uri) && string.Equals(uri, schema, StringComparison.OrdinalIgnoreCase))
+            if (schemas![i] is JsonValue value && value.TryGetValue<string>(out var uri) && string.Equals(uri, schema, StringComparison.OrdinalIgnoreCase))
             {
+                if (extension is null)
+                {
+                    schemas.RemoveAt(i);
+                }
+
                 listed = i;
-                break;
             }
         }
 
         if (extension is null)
         {
-            if (listed >= 0)
-            {
-                schemas!.RemoveAt(listed);
-            }
-
             return;
         }
 
