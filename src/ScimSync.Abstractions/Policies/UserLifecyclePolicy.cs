@@ -23,7 +23,17 @@ public sealed class UserLifecyclePolicy : IUserLifecyclePolicy
             throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
         }
 
-        _options = options;
+        // A copy: later changes to the options object (which may come from reloaded configuration) do not reach a
+        // policy that was validated with other values.
+        _options = new UserLifecycleOptions
+        {
+            AllowCreate = options.AllowCreate,
+            AllowUpdate = options.AllowUpdate,
+            AllowDeactivate = options.AllowDeactivate,
+            OnDelete = options.OnDelete,
+            ReactivateOnCreate = options.ReactivateOnCreate,
+            Ownership = options.Ownership,
+        };
         var matchBy = new List<string> { ExternalId };
         foreach (var path in options.MatchBy)
         {
