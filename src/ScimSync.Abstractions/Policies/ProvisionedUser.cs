@@ -153,7 +153,7 @@ public sealed record ProvisionedUser(
             Find(extension, "deprovisioned") is JsonValue flag && flag.TryGetValue<bool>(out var deprovisioned) && deprovisioned,
             TargetMemberships.From(memberships))
         {
-            Contributions = contributions.Count == 0 ? [] : contributions.AsReadOnly(),
+            Contributions = contributions.Count == 0 ? Array.Empty<AttributeContribution>() : contributions.AsReadOnly(),
         };
     }
 
