@@ -39,6 +39,20 @@ public sealed class AttributeMappingOptions
     /// <value>Defaults to <see cref="DefaultCustomSchema"/>.</value>
     public string CustomSchema { get; set; } = DefaultCustomSchema;
 
+    /// <summary>
+    /// Gets or sets the connection's precedence for every target attribute, when several connections write the same
+    /// user (connections sharing a directory): the highest precedence with a value wins, a tie keeps the earlier value.
+    /// </summary>
+    /// <value>Defaults to 0.</value>
+    public int Precedence { get; set; }
+
+    /// <summary>
+    /// Gets the connection's precedence for single target attributes, overriding <see cref="Precedence"/>, by name
+    /// (ignoring case): <c>userName</c>, <c>email</c>, <c>displayName</c> or a name of <see cref="CustomAttributes"/>.
+    /// </summary>
+    /// <example><c>AttributePrecedence = { ["email"] = 10, ["department"] = 20 }</c></example>
+    public IDictionary<string, int> AttributePrecedence { get; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Gets or sets how long one regular expression of a transform may run before the value is dropped.</summary>
     /// <value>Defaults to 100 milliseconds.</value>
     public TimeSpan RegexTimeout { get; set; } = TimeSpan.FromMilliseconds(100);

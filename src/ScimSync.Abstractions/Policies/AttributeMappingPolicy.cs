@@ -31,6 +31,8 @@ public sealed class AttributeMappingPolicy : IAttributeMappingPolicy
     private readonly CompiledSource[] _custom;
     private readonly string[] _customNames;
     private readonly IReadOnlyCollection<string> _customNamesView;
+    private readonly int _precedence;
+    private readonly Dictionary<string, int> _attributePrecedence;
 
     /// <summary>Initializes a policy from options.</summary>
     /// <param name="options">The options; they are read once, so later changes have no effect.</param>
@@ -50,6 +52,8 @@ public sealed class AttributeMappingPolicy : IAttributeMappingPolicy
         (_userName, _email, _displayName, _custom, _customNames) = compiled.Value;
         _customNamesView = Array.AsReadOnly(_customNames);
         CustomSchema = options.CustomSchema;
+        _precedence = options.Precedence;
+        _attributePrecedence = new Dictionary<string, int>(options.AttributePrecedence, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Gets a policy with the default options: the RFC 7643 attributes, no custom attributes.</summary>
@@ -115,6 +119,14 @@ public sealed class AttributeMappingPolicy : IAttributeMappingPolicy
             decisions is null ? [] : decisions);
     }
 
+    /// <inheritdoc/>
+    /// <remarks><see cref="AttributeMappingOptions.AttributePrecedence"/> for the attribute, else <see cref="AttributeMappingOptions.Precedence"/>.</remarks>
+    public int PrecedenceOf(string attribute)
+    {
+        ArgumentNullException.ThrowIfNull(attribute);
+        return _attributePrecedence.TryGetValue(attribute, out var precedence) ? precedence : _precedence;
+    }
+
     private static void Add(ref List<PolicyDecision>? decisions, string subject, string reason) =>
         (decisions ??= []).Add(new PolicyDecision(PolicyNames.AttributeMapping, subject, reason));
 
@@ -162,6 +174,17 @@ public sealed class AttributeMappingPolicy : IAttributeMappingPolicy
                 custom[count] = compiled;
                 names[count] = name;
                 count++;
+            }
+        }
+
+        foreach (var attribute in options.AttributePrecedence.Keys)
+        {
+            if (!string.Equals(attribute, UserNameSubject, StringComparison.OrdinalIgnoreCase) &&
+                !string.Equals(attribute, EmailSubject, StringComparison.OrdinalIgnoreCase) &&
+                !string.Equals(attribute, DisplayNameSubject, StringComparison.OrdinalIgnoreCase) &&
+                !options.CustomAttributes.Keys.Contains(attribute, StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add($"{SettingPrefix}:AttributePrecedence:{attribute}: '{attribute}' is not a target attribute; it must be userName, email, displayName or a name of CustomAttributes.");
             }
         }
 

@@ -18,6 +18,14 @@ public interface IAttributeMappingPolicy
     /// <param name="user">The incoming SCIM user, in canonical form (as the reader produced it).</param>
     /// <returns>The mapped values and every decision that dropped or changed a value.</returns>
     AttributeMappingResult Map(JsonObject user);
+
+    /// <summary>
+    /// Gets the connection's precedence for a target attribute, used when several connections write the same user
+    /// (see <see cref="AttributePrecedence"/>): the highest precedence with a value wins.
+    /// </summary>
+    /// <param name="attribute">The target attribute: <c>userName</c>, <c>email</c>, <c>displayName</c> or a custom attribute's name (ignoring case).</param>
+    /// <returns>The precedence; 0 unless configured.</returns>
+    int PrecedenceOf(string attribute);
 }
 
 /// <summary>The target's view of a user's attributes, as a mapping produced it.</summary>

@@ -39,6 +39,17 @@ public sealed record ProvisionedUser(
     /// <summary>The URN of the provisioning extension.</summary>
     public const string Schema = "urn:scimsync:params:scim:schemas:extension:provisioning:2.0:User";
 
+    /// <summary>
+    /// Gets what each connection gave for each target attribute, when more than one connection writes the user
+    /// (see <see cref="AttributePrecedence"/>); empty for a user only one connection wrote, whose values are the
+    /// top-level ones.
+    /// </summary>
+    /// <remarks>
+    /// Stored as <c>contributions</c>, one entry per connection and attribute, in the order they first appeared (the
+    /// order decides ties). Record equality compares this list by reference.
+    /// </remarks>
+    public IReadOnlyList<AttributeContribution> Contributions { get; init; } = [];
+
     /// <summary>Gets the nothing-yet value: no owner, no values, no memberships.</summary>
     public static ProvisionedUser Empty { get; } = new(null, null, null, null, false, TargetMemberships.Empty);
 
@@ -66,6 +77,21 @@ public sealed record ProvisionedUser(
                     ReadOnly("connection", "The connection whose rule made the membership."),
                     ReadOnly("rule", "The rule: defaultForNewUsers, defaultForAllUsers, onTheFly or manual."),
                     ReadOnly("source", "The incoming group's id, for a mapped group."),
+                ],
+            },
+            new ScimAttributeDefinition
+            {
+                Name = "contributions",
+                Type = ScimAttributeType.Complex,
+                MultiValued = true,
+                Mutability = ScimMutability.ReadOnly,
+                Description = "What each connection gave for each target attribute, when several connections write the user.",
+                SubAttributes =
+                [
+                    ReadOnly("connection", "The connection that gave the value."),
+                    ReadOnly("attribute", "The target attribute: userName, email, displayName or a custom attribute."),
+                    ReadOnly("value", "The value the connection's mapping gave."),
+                    ReadOnly("precedence", "The connection's precedence for the attribute; the highest wins, a tie keeps the earlier value.", ScimAttributeType.Integer),
                 ],
             },
         ]);
@@ -105,13 +131,30 @@ public sealed record ProvisionedUser(
             }
         }
 
+        var contributions = new List<AttributeContribution>();
+        if (Find(extension, "contributions") is JsonArray entries)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry is JsonObject item && Text(item, "connection") is { Length: > 0 } connection &&
+                    Text(item, "attribute") is { Length: > 0 } attribute)
+                {
+                    var precedence = Find(item, "precedence") is JsonValue number && number.TryGetValue<int>(out var value) ? value : 0;
+                    contributions.Add(new AttributeContribution(connection, attribute, Text(item, "value"), precedence));
+                }
+            }
+        }
+
         return new ProvisionedUser(
             Text(extension, "owner"),
             Text(extension, "userName"),
             Text(extension, "email"),
             Text(extension, "displayName"),
             Find(extension, "deprovisioned") is JsonValue flag && flag.TryGetValue<bool>(out var deprovisioned) && deprovisioned,
-            TargetMemberships.From(memberships));
+            TargetMemberships.From(memberships))
+        {
+            Contributions = contributions.Count == 0 ? Array.Empty<AttributeContribution>() : contributions.AsReadOnly(),
+        };
     }
 
     /// <summary>Writes the extension into a user, replacing any earlier value, and lists its URN in <c>schemas</c>.</summary>
@@ -143,6 +186,20 @@ public sealed record ProvisionedUser(
             }
 
             extension["groups"] = groups;
+        }
+
+        if (Contributions.Count > 0)
+        {
+            var contributions = new JsonArray();
+            foreach (var contribution in Contributions)
+            {
+                var item = new JsonObject { ["connection"] = contribution.Connection, ["attribute"] = contribution.Attribute };
+                Add(item, "value", contribution.Value);
+                item["precedence"] = contribution.Precedence;
+                contributions.Add((JsonNode)item);
+            }
+
+            extension["contributions"] = contributions;
         }
 
         user.SetExtension(Schema, extension);

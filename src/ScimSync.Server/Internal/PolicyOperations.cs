@@ -40,7 +40,7 @@ internal static class UserPolicyOperations
             var reactivates = !IsActive(existing.Resource) && IsActive(resource);
             Require(policies.Lifecycle.Decide(new UserLifecycleChange(
                 reactivates ? UserLifecycleAction.Reactivate : UserLifecycleAction.Update, connection, previous.Owner)), decisions);
-            var replacement = Project(context, policies, (JsonObject)resource.DeepClone(), previous, isNew: false, decisions);
+            var replacement = Project(context, policies, (JsonObject)resource.DeepClone(), previous, isNew: false, decisions, existing.Resource);
             var written = await store.ReplaceAsync(existing.Id, replacement, existing.Version, context.CancellationToken).ConfigureAwait(false);
             if (written.Status == StoreResultStatus.VersionMismatch && attempt < retries)
             {
@@ -109,7 +109,7 @@ internal static class UserPolicyOperations
             Require(policies.Lifecycle.Decide(new UserLifecycleChange(UserLifecycleAction.Update, connection, previous.Owner)), decisions);
         }
 
-        return Project(context, policies, replacement, previous, isNew: false, decisions);
+        return Project(context, policies, replacement, previous, isNew: false, decisions, stored.Resource);
     }
 
     /// <summary>A delete: refused, turned into a deactivation that keeps the user, or a delete.</summary>
@@ -179,9 +179,13 @@ internal static class UserPolicyOperations
 
     /// <summary>
     /// Computes the provisioning extension and the custom attributes of <paramref name="user"/> (changed in place)
-    /// from the attribute mapping and the default groups, over what was stored before.
+    /// from the attribute mapping and the default groups, over what was stored before. When another connection has
+    /// written the user too, the target values are the winners of per-attribute source precedence
+    /// (<see cref="AttributePrecedence"/>); <paramref name="stored"/>, the user as stored, gives the other
+    /// connection's custom attribute values the first time that happens.
     /// </summary>
-    public static JsonObject Project(ScimOperationContext context, ConnectionPolicies policies, JsonObject user, ProvisionedUser previous, bool isNew, List<PolicyDecision> decisions)
+    public static JsonObject Project(
+        ScimOperationContext context, ConnectionPolicies policies, JsonObject user, ProvisionedUser previous, bool isNew, List<PolicyDecision> decisions, JsonObject? stored = null)
     {
         var mapped = policies.Attributes.Map(user);
         decisions.AddRange(mapped.Decisions);
@@ -192,20 +196,24 @@ internal static class UserPolicyOperations
         }
 
         var memberships = GroupMembershipPlanner.ApplyDefaults(previous.Memberships, context.Connection.Name, isNew, policies.Groups);
+        var (target, contributions) = ApplyPrecedence(context, policies, mapped.User, previous, stored, decisions);
         var provisioned = new ProvisionedUser(
             previous.Owner ?? context.Connection.Name,
-            mapped.User.UserName,
-            mapped.User.Email,
-            mapped.User.DisplayName,
+            target.UserName,
+            target.Email,
+            target.DisplayName,
             previous.Deprovisioned && !IsActive(user),
-            memberships);
+            memberships)
+        {
+            Contributions = contributions,
+        };
         provisioned.WriteTo(user);
 
         JsonObject? custom = null;
-        if (mapped.User.CustomAttributes.Count > 0)
+        if (target.CustomAttributes.Count > 0)
         {
             custom = [];
-            foreach (var (name, value) in mapped.User.CustomAttributes)
+            foreach (var (name, value) in target.CustomAttributes)
             {
                 custom[name] = value;
             }
@@ -331,6 +339,176 @@ internal static class UserPolicyOperations
             throw new ScimException(ScimError.Forbidden(reason));
         }
     }
+
+    private const string UserNameAttribute = "userName";
+    private const string EmailAttribute = "email";
+    private const string DisplayNameAttribute = "displayName";
+
+    /// <summary>
+    /// The target values of a write: the connection's own while only the owner writes the user (nothing extra is
+    /// stored), else the winners of source precedence over every connection's contributions. The first time another
+    /// connection writes, the owner's contribution is rebuilt from the stored target values.
+    /// </summary>
+    private static (MappedUser Target, IReadOnlyList<AttributeContribution> Contributions) ApplyPrecedence(
+        ScimOperationContext context, ConnectionPolicies policies, MappedUser mapped, ProvisionedUser previous, JsonObject? stored, List<PolicyDecision> decisions)
+    {
+        var connection = context.Connection.Name;
+        var owner = previous.Owner ?? connection;
+        var prior = previous.Contributions;
+        if (prior.Count == 0)
+        {
+            if (string.Equals(owner, connection, StringComparison.OrdinalIgnoreCase))
+            {
+                return (mapped, previous.Contributions);
+            }
+
+            prior = OwnerContributions(context, policies, owner, previous, stored);
+        }
+
+        var attributes = policies.Attributes;
+        var current = new List<AttributeContribution>(3 + attributes.CustomAttributeNames.Count)
+        {
+            new(connection, UserNameAttribute, mapped.UserName, attributes.PrecedenceOf(UserNameAttribute)),
+            new(connection, EmailAttribute, mapped.Email, attributes.PrecedenceOf(EmailAttribute)),
+            new(connection, DisplayNameAttribute, mapped.DisplayName, attributes.PrecedenceOf(DisplayNameAttribute)),
+        };
+        foreach (var name in attributes.CustomAttributeNames)
+        {
+            current.Add(new(connection, name, mapped.CustomAttributes.TryGetValue(name, out var value) ? value : null, attributes.PrecedenceOf(name)));
+        }
+
+        if (stored is not null)
+        {
+            // An attribute whose sources this write left as they were (a PATCH of something else, on a user whose
+            // SCIM attributes another connection may have sent last) keeps the connection's earlier contribution.
+            var before = attributes.Map(stored).User;
+            for (var i = 0; i < current.Count; i++)
+            {
+                if (string.Equals(ValueOf(before, current[i].Attribute), current[i].Value, StringComparison.Ordinal))
+                {
+                    current[i] = current[i] with { Value = EarlierValue(prior, connection, current[i].Attribute) };
+                }
+            }
+        }
+
+        var merged = AttributePrecedence.Merge(prior, connection, current);
+        decisions.AddRange(merged.Decisions);
+
+        var custom = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in merged.Winners)
+        {
+            if (!IsTargetAttribute(name) && InCustomSchema(context, attributes, name, merged.Contributions))
+            {
+                custom[name] = value;
+            }
+        }
+
+        var target = new MappedUser(
+            merged.Winners.GetValueOrDefault(UserNameAttribute),
+            merged.Winners.GetValueOrDefault(EmailAttribute),
+            merged.Winners.GetValueOrDefault(DisplayNameAttribute),
+            custom);
+
+        // Back to one source (the others gave nothing): the top-level values say it all again.
+        var single = true;
+        foreach (var contribution in merged.Contributions)
+        {
+            single &= string.Equals(contribution.Connection, owner, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return (target, single ? [] : merged.Contributions);
+    }
+
+    /// <summary>
+    /// The owner's contribution before anyone else wrote the user: the stored target values and the custom
+    /// attributes the owner declares, at the owner's precedence (0 when the connection no longer exists).
+    /// </summary>
+    private static List<AttributeContribution> OwnerContributions(
+        ScimOperationContext context, ConnectionPolicies policies, string owner, ProvisionedUser previous, JsonObject? stored)
+    {
+        var mapping = MappingOf(context, owner);
+        var contributions = new List<AttributeContribution>();
+        void Add(string attribute, string? value)
+        {
+            if (value is not null)
+            {
+                contributions.Add(new AttributeContribution(owner, attribute, value, mapping?.PrecedenceOf(attribute) ?? 0));
+            }
+        }
+
+        Add(UserNameAttribute, previous.UserName);
+        Add(EmailAttribute, previous.Email);
+        Add(DisplayNameAttribute, previous.DisplayName);
+        if (stored is not null && Find(stored, mapping?.CustomSchema ?? policies.Attributes.CustomSchema) is JsonObject custom)
+        {
+            foreach (var (name, node) in custom)
+            {
+                if ((mapping is null || mapping.CustomAttributeNames.Contains(name, StringComparer.OrdinalIgnoreCase)) &&
+                    node is JsonValue value && value.TryGetValue<string>(out var text))
+                {
+                    Add(name, text);
+                }
+            }
+        }
+
+        return contributions;
+    }
+
+    /// <summary>
+    /// Whether a custom attribute's winner belongs in the writing connection's custom schema: it declares the name,
+    /// or a connection that gave a value for it uses the same schema.
+    /// </summary>
+    private static bool InCustomSchema(ScimOperationContext context, IAttributeMappingPolicy attributes, string name, IReadOnlyList<AttributeContribution> contributions)
+    {
+        if (attributes.CustomAttributeNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var contribution in contributions)
+        {
+            if (string.Equals(contribution.Attribute, name, StringComparison.OrdinalIgnoreCase) &&
+                MappingOf(context, contribution.Connection) is { } other &&
+                other.CustomAttributeNames.Contains(name, StringComparer.OrdinalIgnoreCase) &&
+                string.Equals(other.CustomSchema, attributes.CustomSchema, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The attribute mapping of a connection in force, or <see langword="null"/> when it is gone or has no policies.</summary>
+    private static IAttributeMappingPolicy? MappingOf(ScimOperationContext context, string connection) =>
+        string.Equals(connection, context.Connection.Name, StringComparison.OrdinalIgnoreCase) ? context.Connection.Policies?.Attributes :
+        context.Services.GetService(typeof(ScimConnectionRegistry)) is ScimConnectionRegistry registry && registry.TryGet(connection, out var found) ? found.Policies?.Attributes :
+        null;
+
+    private static string? ValueOf(MappedUser user, string attribute) =>
+        string.Equals(attribute, UserNameAttribute, StringComparison.OrdinalIgnoreCase) ? user.UserName :
+        string.Equals(attribute, EmailAttribute, StringComparison.OrdinalIgnoreCase) ? user.Email :
+        string.Equals(attribute, DisplayNameAttribute, StringComparison.OrdinalIgnoreCase) ? user.DisplayName :
+        user.CustomAttributes.GetValueOrDefault(attribute);
+
+    private static string? EarlierValue(IReadOnlyList<AttributeContribution> contributions, string connection, string attribute)
+    {
+        foreach (var contribution in contributions)
+        {
+            if (string.Equals(contribution.Connection, connection, StringComparison.OrdinalIgnoreCase) &&
+                string.Equals(contribution.Attribute, attribute, StringComparison.OrdinalIgnoreCase))
+            {
+                return contribution.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsTargetAttribute(string name) =>
+        string.Equals(name, UserNameAttribute, StringComparison.OrdinalIgnoreCase) ||
+        string.Equals(name, EmailAttribute, StringComparison.OrdinalIgnoreCase) ||
+        string.Equals(name, DisplayNameAttribute, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>

@@ -85,4 +85,39 @@ public sealed class PolicyConfigurationTests : IDisposable
         Assert.Contains("GroupMapping", error.Message, StringComparison.Ordinal);
         Assert.Contains("Lifecycle", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Precedence_FromConfiguration_Binds()
+    {
+        var directory = _directory;
+        await using var app = await StartAsync(new()
+        {
+            ["ScimSync:Connections:entra:Tokens:0:Value"] = ScimTestHost.Token,
+            ["ScimSync:Connections:entra:Policies:AttributeMapping:Precedence"] = "5",
+            ["ScimSync:Connections:entra:Policies:AttributeMapping:AttributePrecedence:email"] = "10",
+            ["ScimSync:Connections:entra:Policies:AttributeMapping:CustomAttributes:department:Constant"] = "Sales",
+            ["ScimSync:Connections:entra:Policies:AttributeMapping:AttributePrecedence:Department"] = "20",
+        }, directory);
+
+        var mapping = app.Services.GetRequiredService<IOptionsMonitor<ScimServerOptions>>().CurrentValue.Connections["entra"].Policies!.AttributeMapping;
+        var policy = new ScimSync.Policies.AttributeMappingPolicy(mapping);
+
+        Assert.Equal(5, policy.PrecedenceOf("userName"));
+        Assert.Equal(10, policy.PrecedenceOf("Email"));
+        Assert.Equal(20, policy.PrecedenceOf("department"));
+    }
+
+    [Fact]
+    public async Task Precedence_OfAnUnknownAttribute_FailsTheStart()
+    {
+        var directory = _directory;
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new()
+        {
+            ["ScimSync:Connections:entra:Tokens:0:Value"] = ScimTestHost.Token,
+            ["ScimSync:Connections:entra:Policies:AttributeMapping:AttributePrecedence:title"] = "10",
+        }, directory));
+
+        Assert.Contains("AttributeMapping:AttributePrecedence:title", error.Message, StringComparison.Ordinal);
+    }
 }
