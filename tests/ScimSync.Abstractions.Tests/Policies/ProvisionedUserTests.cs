@@ -321,20 +321,25 @@ public sealed class ProvisionedUserTests
         var definition = ProvisionedUser.Definition;
 
         Assert.Equal(Urn, definition.Id);
-        Assert.Equal(["owner", "userName", "email", "displayName", "deprovisioned", "groups"], definition.Attributes.Select(a => a.Name));
+        Assert.Equal(["owner", "userName", "email", "displayName", "deprovisioned", "groups", "contributions"], definition.Attributes.Select(a => a.Name));
         Assert.All(definition.Attributes, a => Assert.Equal(ScimMutability.ReadOnly, a.Mutability));
         Assert.Equal(ScimAttributeType.Boolean, definition.FindAttribute("deprovisioned")!.Type);
 
         var groups = definition.FindAttribute("groups")!;
-        Assert.True(groups.IsComplex);
-        Assert.True(groups.MultiValued);
         Assert.Equal(["value", "connection", "rule", "source"], groups.SubAttributes.Select(a => a.Name));
-        Assert.All(groups.SubAttributes, a =>
+        var contributions = definition.FindAttribute("contributions")!;
+        Assert.Equal(["connection", "attribute", "value", "precedence"], contributions.SubAttributes.Select(a => a.Name));
+        foreach (var complex in new[] { groups, contributions })
         {
-            Assert.Equal(ScimMutability.ReadOnly, a.Mutability);
-            Assert.False(a.IsComplex, a.Name);
-            Assert.Empty(a.SubAttributes);
-        });
+            Assert.True(complex.IsComplex);
+            Assert.True(complex.MultiValued);
+            Assert.All(complex.SubAttributes, a =>
+            {
+                Assert.Equal(ScimMutability.ReadOnly, a.Mutability);
+                Assert.False(a.IsComplex, a.Name);
+                Assert.Empty(a.SubAttributes);
+            });
+        }
     }
 
     [Fact]
