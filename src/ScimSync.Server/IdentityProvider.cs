@@ -24,4 +24,7 @@ public enum IdentityProvider
 
     /// <summary>OneLogin.</summary>
     OneLogin,
+
+    /// <summary>An LDAP directory (Active Directory, OpenLDAP) synchronised by ScimSync.Ldap.</summary>
+    Ldap,
 }

@@ -52,6 +52,14 @@ public sealed class ScimConnectionOptions
     public TimeSpan TokenExpiryWarning { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>
+    /// Gets or sets a value indicating whether the connection serves SCIM requests over HTTP. A connection fed only
+    /// in process (directory sync, <see cref="ScimProvisioner"/>) sets it to <see langword="false"/>: it needs no
+    /// credentials, and HTTP requests to it are answered like requests to an unknown connection (401).
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool AcceptsRequests { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets the connection's mapping policies: attribute mapping, user lifecycle switches and group mapping.
     /// </summary>
     /// <value>

@@ -17,7 +17,8 @@ namespace ScimSync.Server;
 /// clients: directory sync (LDAP), API pull connectors, imports, an admin console.
 /// </summary>
 /// <remarks>
-/// Failures are <see cref="ScimException"/>s carrying the SCIM error the HTTP endpoint would have answered (400, 403,
+/// Resources are read as a client's would be (<c>schemas</c> may be left out: the resource type's core schema is
+/// assumed). Failures are <see cref="ScimException"/>s carrying the SCIM error the HTTP endpoint would have answered (400, 403,
 /// 404, 409, 412, 503), or <see cref="ScimStoreUnavailableException"/>. Each change is recorded in the provisioning
 /// log as an entry of its own.
 /// </remarks>
@@ -174,6 +175,13 @@ public sealed class ScimProvisioner
     private static JsonObject Read(ScimResourceHandler handler, JsonObject resource, ScimReadMode mode)
     {
         ArgumentNullException.ThrowIfNull(resource);
+        if (!resource.ContainsKey("schemas"))
+        {
+            // An in-process source may leave 'schemas' out; the resource type says what it is.
+            resource = (JsonObject)resource.DeepClone();
+            resource["schemas"] = new JsonArray((JsonNode)handler.Type.Schema.Id);
+        }
+
         return handler.Reader.TryRead(resource, mode, out var read, out var error) ? read : throw new ScimException(error);
     }
 

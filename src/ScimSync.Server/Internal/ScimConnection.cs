@@ -24,6 +24,7 @@ internal sealed class ScimConnection
         Directory = string.IsNullOrWhiteSpace(options.Directory) ? name : options.Directory;
         IdentityProvider = options.IdentityProvider;
         AuthenticationScheme = options.AuthenticationScheme;
+        AcceptsRequests = options.AcceptsRequests;
         TokenExpiryWarning = options.TokenExpiryWarning;
         Compatibility = options.Compatibility ?? server.Compatibility;
         Tokens = [.. options.Tokens.Select((t, i) => new ConnectionToken(
@@ -43,6 +44,9 @@ internal sealed class ScimConnection
     public IdentityProvider IdentityProvider { get; }
 
     public string? AuthenticationScheme { get; }
+
+    /// <summary>Whether the connection serves HTTP requests; one fed only in process answers them like an unknown connection.</summary>
+    public bool AcceptsRequests { get; }
 
     public TimeSpan TokenExpiryWarning { get; }
 

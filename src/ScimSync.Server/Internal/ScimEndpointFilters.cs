@@ -81,7 +81,7 @@ internal sealed class ConnectionAuthenticationFilter(
         var http = context.HttpContext;
         var request = http.Request;
         var name = http.GetRouteValue(ScimRoute.ConnectionParameter) as string;
-        if (name is null || !connections.TryGet(name, out var connection))
+        if (name is null || !connections.TryGet(name, out var connection) || !connection.AcceptsRequests)
         {
             Log.UnknownConnection(logger, name, request.Method, request.Path);
             return Unauthorized("The bearer token is not valid.");

@@ -92,9 +92,9 @@ internal sealed class ScimServerOptionsValidator(IServiceProviderIsService isSer
             problems.Add($"{where}.IdentityProvider '{connection.IdentityProvider}' is not defined.");
         }
 
-        if (connection.AuthenticationScheme is null && connection.Tokens.Count == 0)
+        if (connection.AcceptsRequests && connection.AuthenticationScheme is null && connection.Tokens.Count == 0)
         {
-            problems.Add($"{where} has no bearer token: add one (UseBearerToken, UseBearerTokenHash or 'Tokens' in configuration), or set AuthenticationScheme.");
+            problems.Add($"{where} has no bearer token: add one (UseBearerToken, UseBearerTokenHash or 'Tokens' in configuration), set AuthenticationScheme, or set AcceptsRequests to false for a connection fed only in process (ScimProvisioner, directory sync).");
         }
 
         if (connection.TokenExpiryWarning < TimeSpan.Zero)

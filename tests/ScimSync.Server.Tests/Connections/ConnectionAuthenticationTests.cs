@@ -44,6 +44,21 @@ public sealed class ConnectionAuthenticationTests
     }
 
     [Fact]
+    public async Task Request_ToAConnectionFedOnlyInProcess_IsAnsweredLikeAnUnknownConnection()
+    {
+        await using var host = await ScimTestHost.StartAsync(scim: s => s.AddConnection("feed", c => c.Options.AcceptsRequests = false));
+        using var client = Client(host, "feed", ScimTestHost.Token);
+        using var unknown = Client(host, "nosuch", ScimTestHost.Token);
+
+        var response = await client.GetAsync("Users");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal((await ScimTestHost.BodyAsync(await unknown.GetAsync("Users"))).ToJsonString(), (await ScimTestHost.BodyAsync(response)).ToJsonString());
+        var created = await host.Services.GetRequiredService<ScimProvisioner>().CreateAsync("feed", ScimResourceKind.User, System.Text.Json.Nodes.JsonNode.Parse("""{"userName":"fed"}""")!.AsObject());
+        Assert.NotNull(created.Id);
+    }
+
+    [Fact]
     public async Task Request_UnknownConnection_IsAnsweredLikeABadToken()
     {
         await using var host = await ScimTestHost.StartAsync();
