@@ -35,12 +35,12 @@ internal static class UserPolicyOperations
                 return result.IsSuccess ? result.Value! : throw new ScimException(result.ToError());
             }
 
+            // The same checks as a replace of the matched user: ownership, the update, deactivate and reactivate
+            // switches, and the safety brake when the create would deactivate it.
             var (existing, matchedBy) = match.Value;
-            var previous = ProvisionedUser.Read(existing.Resource);
             var reactivates = !IsActive(existing.Resource) && IsActive(resource);
-            Require(policies.Lifecycle.Decide(new UserLifecycleChange(
-                reactivates ? UserLifecycleAction.Reactivate : UserLifecycleAction.Update, connection, previous.Owner)), decisions);
-            var replacement = Project(context, policies, (JsonObject)resource.DeepClone(), previous, isNew: false, decisions, existing.Resource);
+            var replacement = Prepare(context, policies, existing, (JsonObject)resource.DeepClone(), decisions);
+            await CheckBrakeAsync(context, existing, replacement, decisions).ConfigureAwait(false);
             var written = await store.ReplaceAsync(existing.Id, replacement, existing.Version, context.CancellationToken).ConfigureAwait(false);
             if (written.Status == StoreResultStatus.VersionMismatch && attempt < retries)
             {
