@@ -1,0 +1,161 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ScimSync.Server.Tests.Packaging;
+
+/// <summary>
+/// Packs the packages from the solution's build, then builds and runs a fresh host project that gets them from a
+/// local feed folder: the packages work outside the solution (their dependencies, README, XML docs).
+/// </summary>
+public sealed class PackedPackagesTests : IDisposable
+{
+    private static readonly string[] s_packages = ["ScimSync.Abstractions", "ScimSync.Server", "ScimSync.Stores.Sqlite"];
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("scimsync-pack-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task FreshHost_FromPackedPackages_ServesScim()
+    {
+        var root = RepositoryRoot();
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        var version = "0.0.0-packtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        var feed = Path.Combine(_directory, "feed");
+        foreach (var package in s_packages)
+        {
+            await RunAsync("dotnet", ["pack", Path.Combine(root, "src", package), "-c", configuration, "--no-build", "-o", feed, $"-p:PackageVersion={version}"], root);
+            Assert.True(File.Exists(Path.Combine(feed, $"{package}.{version}.nupkg")), package);
+        }
+
+        var app = Directory.CreateDirectory(Path.Combine(_directory, "app")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "App.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ScimSync.Server" Version="{version}" />
+                <PackageReference Include="ScimSync.Stores.Sqlite" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddScimProvisioning(scim => scim
+                .AddConnection("entra", c => c.UseBearerToken(builder.Configuration["Token"]!))
+                .UseSqliteStore("Data Source=" + Path.Combine(AppContext.BaseDirectory, "scim.db")));
+            var app = builder.Build();
+            app.MapScim("/scim");
+            app.Run();
+            """);
+        await RunAsync("dotnet", ["build", app, "-c", "Release"], app);
+
+        var port = FreePort();
+        var token = ScimBearerToken.Generate().Token;
+        using var host = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(app, "bin", "Release", "net10.0", "App.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = app,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["Token"] = token },
+        })!;
+        try
+        {
+            // The host's output is drained so that it never blocks on a full pipe.
+            _ = host.StandardOutput.ReadToEndAsync();
+            var errors = host.StandardError.ReadToEndAsync();
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/scim/entra/v2/"), Timeout = TimeSpan.FromSeconds(10) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            await WaitUntilServingAsync(client, host, errors);
+
+            var created = await client.PostAsync("Users", new StringContent(
+                """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"packed"}""", Encoding.UTF8, "application/scim+json"));
+
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+    }
+
+    private static async Task WaitUntilServingAsync(HttpClient client, Process host, Task<string> errors)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            if (host.HasExited)
+            {
+                Assert.Fail("The packed host exited: " + await errors);
+            }
+            try
+            {
+                if ((await client.GetAsync("ServiceProviderConfig")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The packed host did not start serving within 30 seconds.");
+    }
+
+    private static async Task RunAsync(string file, string[] arguments, string directory)
+    {
+        var start = new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" },
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await output}\n{await error}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ScimSync.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        return directory.FullName;
+    }
+}
