@@ -28,7 +28,7 @@ internal readonly record struct LdapAttributeRange(string BaseName, int Start, i
         range = default;
         var parts = attributeDescription.Split(';');
         var rangeIndex = Array.FindIndex(parts, p => p.StartsWith("range=", StringComparison.OrdinalIgnoreCase));
-        if (rangeIndex <= 0 || Array.FindLastIndex(parts, p => p.StartsWith("range=", StringComparison.OrdinalIgnoreCase)) != rangeIndex)
+        if (rangeIndex <= 0 || parts[0].Length == 0 || Array.FindLastIndex(parts, p => p.StartsWith("range=", StringComparison.OrdinalIgnoreCase)) != rangeIndex)
         {
             return false;
         }
