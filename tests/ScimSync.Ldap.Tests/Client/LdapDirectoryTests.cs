@@ -1,5 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace ScimSync.Ldap.Tests.Client;
@@ -44,17 +46,46 @@ public sealed class LdapDirectoryTests
     [InlineData(LdapSecurity.Ldaps)]
     public async Task ConnectAsync_WithoutTheCa_FailsCertificateVerification(LdapSecurity security)
     {
-        if (Environment.GetEnvironmentVariable("LDAPTLS_CACERT") is { Length: > 0 }
-            || Environment.GetEnvironmentVariable("LDAPTLS_CACERTDIR") is { Length: > 0 }
-            || Environment.GetEnvironmentVariable("LDAPTLS_REQCERT") is { Length: > 0 })
+        if (LibLdapTrustsProcessWide())
         {
-            return; // libldap trusts the test CA (or verifies nothing) process-wide: nothing to prove here
+            return;
         }
 
         var options = LdapTestServer.User(security);
         options.CaCertificateFile = null;
         var ex = await Assert.ThrowsAsync<LdapDirectoryException>(() => Factory.ConnectAsync(options));
         Assert.DoesNotContain(LdapTestServer.UserPassword, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [LdapTheory]
+    [InlineData(LdapSecurity.StartTls)]
+    [InlineData(LdapSecurity.Ldaps)]
+    public async Task ConnectAsync_WithAnUnrelatedCa_FailsCertificateVerification(LdapSecurity security)
+    {
+        if (LibLdapTrustsProcessWide())
+        {
+            return;
+        }
+
+        var caFile = Path.Combine(Path.GetTempPath(), $"scimsync-unrelated-ca-{Guid.NewGuid():N}.crt");
+        using (var key = RSA.Create(2048))
+        {
+            var request = new CertificateRequest("CN=unrelated-test-ca", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            await File.WriteAllTextAsync(caFile, ca.ExportCertificatePem());
+        }
+
+        try
+        {
+            var options = LdapTestServer.User(security);
+            options.CaCertificateFile = caFile;
+            await Assert.ThrowsAsync<LdapDirectoryException>(() => Factory.ConnectAsync(options));
+        }
+        finally
+        {
+            File.Delete(caFile);
+        }
     }
 
     [LdapFact]
@@ -210,6 +241,11 @@ public sealed class LdapDirectoryTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => ToListAsync(directory.SearchAsync(
             new LdapSearch(LdapTestServer.PeopleDn, "(uid=*)", UidOnly))));
     }
+
+    // libldap reads these when the process starts: then it trusts the test CA (or verifies nothing) process-wide, and a
+    // failed verification cannot be shown.
+    private static bool LibLdapTrustsProcessWide() =>
+        new[] { "LDAPTLS_CACERT", "LDAPTLS_CACERTDIR", "LDAPTLS_REQCERT" }.Any(n => Environment.GetEnvironmentVariable(n) is { Length: > 0 });
 
     private static async Task<List<LdapEntry>> ToListAsync(IAsyncEnumerable<LdapEntry> entries)
     {
