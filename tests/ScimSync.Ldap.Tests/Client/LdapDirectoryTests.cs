@@ -99,6 +99,26 @@ public sealed class LdapDirectoryTests
         Assert.All(created, d => Assert.False(Directory.Exists(d)));
     }
 
+    [Fact]
+    public async Task ConnectAsync_NothingListening_ThrowsServerUnavailable()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var options = new LdapServerOptions { Host = "127.0.0.1", Port = port, Security = LdapSecurity.None, BindDn = "cn=x", BindPassword = "Secret-Pa55", Timeout = TimeSpan.FromSeconds(5) };
+        var ex = await Assert.ThrowsAsync<LdapDirectoryException>(() => Factory.ConnectAsync(options));
+        Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Secret-Pa55", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_BindDnWithoutPassword_IsRejectedBeforeConnecting()
+    {
+        var options = new LdapServerOptions { Host = "127.0.0.1", Port = 1, BindDn = "cn=admin,dc=example,dc=org", BindPassword = "" };
+        await Assert.ThrowsAsync<ArgumentException>(() => Factory.ConnectAsync(options));
+    }
+
     [LdapFact]
     public async Task SearchAsync_AsNormalUser_PagesPastTheSizeLimit()
     {
