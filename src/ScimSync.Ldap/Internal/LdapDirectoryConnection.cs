@@ -14,15 +14,22 @@ internal sealed class LdapDirectoryConnection : ILdapDirectory
     private readonly string? trustDirectory;
     private readonly string server;
     private readonly int pageSize;
+    private readonly TimeSpan timeout;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private static readonly TimeSpan RequestGrace = TimeSpan.FromSeconds(5);
     private int disposed;
 
-    private LdapDirectoryConnection(LdapConnection connection, string? trustDirectory, string server, int pageSize)
+    // A request that outlived its deadline or its caller's cancellation still holds the native handle: the connection is
+    // then unusable, and it is released when that request ends.
+    private Task? stuckRequest;
+
+    private LdapDirectoryConnection(LdapConnection connection, string? trustDirectory, string server, LdapServerOptions options)
     {
         this.connection = connection;
         this.trustDirectory = trustDirectory;
         this.server = server;
-        this.pageSize = pageSize;
+        pageSize = options.PageSize;
+        timeout = options.Timeout;
     }
 
     /// <summary>Connects, secures and binds as <see cref="LdapDirectoryFactory"/> describes.</summary>
@@ -65,8 +72,28 @@ internal sealed class LdapDirectoryConnection : ILdapDirectory
             }
 
             var opened = connection;
-            await Task.Run(() => Open(opened, options, server), cancellationToken).ConfigureAwait(false);
-            return new LdapDirectoryConnection(connection, trustDirectory, server, options.PageSize);
+            var openTrust = trustDirectory;
+            var open = Task.Run(() => Open(opened, options, server), CancellationToken.None);
+            try
+            {
+                // libldap does not bound a bind by the connection's timeout (a server that accepts the connection and
+                // never answers blocks it): give up waiting, and release the handle when the blocked call returns.
+                await open.WaitAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                connection = null;
+                trustDirectory = null;
+                _ = open.ContinueWith(_ => Release(opened, openTrust), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                if (ex is TimeoutException)
+                {
+                    throw new LdapDirectoryException($"LDAP connect and bind on {server} ({options.Security}) did not complete within {options.Timeout}.", ex);
+                }
+
+                throw;
+            }
+
+            return new LdapDirectoryConnection(opened, openTrust, server, options);
         }
         catch
         {
@@ -112,7 +139,7 @@ internal sealed class LdapDirectoryConnection : ILdapDirectory
         }
         finally
         {
-            if (!done && page.Cookie is { Length: > 0 } && Volatile.Read(ref disposed) == 0)
+            if (!done && page.Cookie is { Length: > 0 } && Volatile.Read(ref disposed) == 0 && Volatile.Read(ref stuckRequest) is null)
             {
                 await AbandonAsync(request, page).ConfigureAwait(false);
             }
@@ -182,9 +209,14 @@ internal sealed class LdapDirectoryConnection : ILdapDirectory
     {
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            connection.Dispose();
-            gate.Dispose();
-            DeleteTrustDirectory(trustDirectory);
+            if (Volatile.Read(ref stuckRequest) is { } stuck)
+            {
+                _ = stuck.ContinueWith(_ => Release(connection, trustDirectory), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+            else
+            {
+                Release(connection, trustDirectory);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -244,6 +276,12 @@ internal sealed class LdapDirectoryConnection : ILdapDirectory
         {
             throw Translate(ex, $"LDAP {step} on {server} ({options.Security})");
         }
+    }
+
+    private static void Release(LdapConnection connection, string? trustDirectory)
+    {
+        connection.Dispose();
+        DeleteTrustDirectory(trustDirectory);
     }
 
     private static void TrustDirectory(LdapSessionOptions session, string directory)
@@ -359,14 +397,40 @@ internal sealed class LdapDirectoryConnection : ILdapDirectory
 
     private async Task<SearchResponse> SendAsync(SearchRequest request, string what, CancellationToken cancellationToken)
     {
+        ThrowIfUnusable(what);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => Send(request, what), cancellationToken).ConfigureAwait(false);
+            ThrowIfUnusable(what);
+            var send = Task.Run(() => Send(request, what), CancellationToken.None);
+            try
+            {
+                // S.DS.P bounds a request by the connection's timeout; the grace covers a native call that is not bounded.
+                return await send.WaitAsync(timeout + RequestGrace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !send.IsCompletedSuccessfully)
+            {
+                Volatile.Write(ref stuckRequest, send.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
+                if (ex is TimeoutException)
+                {
+                    throw new LdapDirectoryException($"LDAP {what} on {server} did not complete within {timeout}; the connection is no longer usable.", ex);
+                }
+
+                throw;
+            }
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    private void ThrowIfUnusable(string what)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        if (Volatile.Read(ref stuckRequest) is not null)
+        {
+            throw new LdapDirectoryException($"LDAP {what} on {server} not sent: an earlier request timed out or was cancelled mid-flight and the connection is no longer usable.");
         }
     }
 

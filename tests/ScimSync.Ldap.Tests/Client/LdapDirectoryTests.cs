@@ -113,6 +113,19 @@ public sealed class LdapDirectoryTests
     }
 
     [Fact]
+    public async Task ConnectAsync_ServerNeverAnswers_TimesOut()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start(); // accepts connections (the kernel does) but never answers a request
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var options = new LdapServerOptions { Host = "127.0.0.1", Port = port, Security = LdapSecurity.None, BindDn = "cn=x", BindPassword = "Secret-Pa55", Timeout = TimeSpan.FromSeconds(2) };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAsync<LdapDirectoryException>(() => Factory.ConnectAsync(options));
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15));
+        listener.Stop();
+    }
+
+    [Fact]
     public async Task ConnectAsync_BindDnWithoutPassword_IsRejectedBeforeConnecting()
     {
         var options = new LdapServerOptions { Host = "127.0.0.1", Port = 1, BindDn = "cn=admin,dc=example,dc=org", BindPassword = "" };
