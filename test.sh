@@ -4,7 +4,7 @@
 #   ./test.sh                 build and run the whole suite
 #   ./test.sh --filter Expr   pass a dotnet test filter through
 #
-# It starts on 127.0.0.1 the services the tests need (PostgreSQL, via eng/postgres/), runs `dotnet test` on the solution, prints one closing line
+# It starts on 127.0.0.1 the services the tests need (PostgreSQL via eng/postgres/, OpenLDAP slapd via eng/ldap/), runs `dotnet test` on the solution, prints one closing line
 # `N passed, N failed`, stops the services and exits non-zero when anything failed. With CI=true it also fails
 # when a snapshot test wrote a snapshot that is not committed (Snapshooter passes such a test silently).
 set -uo pipefail
@@ -16,10 +16,14 @@ mkdir -p "$log_dir"
 output="$log_dir/dotnet-test.log"
 
 pg_data_dir=""
+ldap_data_dir=""
 cleanup() {
-  # Services started for the tests are stopped here; the throwaway PostgreSQL cluster is also deleted.
+  # Services started for the tests are stopped here; the throwaway PostgreSQL cluster and slapd data are also deleted.
   if [ -n "$pg_data_dir" ]; then
     bash "$root/eng/postgres/stop-postgres.sh" --data-dir "$pg_data_dir" --purge --quiet || true
+  fi
+  if [ -n "$ldap_data_dir" ]; then
+    bash "$root/eng/ldap/stop-slapd.sh" --data-dir "$ldap_data_dir" --purge --quiet || true
   fi
 }
 trap cleanup EXIT
@@ -58,6 +62,38 @@ if ! start_postgres; then
   fi
   echo "test.sh: could not start PostgreSQL; the PostgreSQL store tests will be skipped." >&2
   unset PG_CONNECTION_STRING
+fi
+
+# OpenLDAP (slapd) for tests/ScimSync.Ldap.Tests: a private server on 127.0.0.1 with generated users and groups, in a
+# data dir of its own, on the first free port pair from 10389/10636. Without it the LDAP tests skip, except with
+# CI=true, where a failed start fails the run.
+start_ldap() {
+  local i port tls_port dir
+  for i in $(seq 0 9); do
+    port=$(( ${LDAP_PORT:-10389} + i ))
+    tls_port=$(( ${LDAPS_PORT:-10636} + i ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$tls_port") 2>/dev/null && continue
+    dir="${TMPDIR:-/tmp}/scimsync-test-ldap-$$-$port"
+    ldap_data_dir="$dir"
+    if bash "$root/eng/ldap/start-slapd.sh" --port "$port" --tls-port "$tls_port" --data-dir "$dir" --quiet >/dev/null; then
+      set -a; . "$dir/env"; set +a
+      echo "test.sh: OpenLDAP on 127.0.0.1:$port and :$tls_port (data dir $dir)"
+      return 0
+    fi
+    bash "$root/eng/ldap/stop-slapd.sh" --data-dir "$dir" --purge --quiet || true
+    ldap_data_dir=""
+  done
+  return 1
+}
+if ! start_ldap; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "test.sh: could not start OpenLDAP (eng/ldap/start-slapd.sh); with CI=true the run fails." >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "test.sh: could not start OpenLDAP; the LDAP tests will be skipped." >&2
+  unset LDAP_URL LDAP_HOST LDAP_PORT LDAPS_URL LDAPS_PORT LDAP_CA_CERT
 fi
 
 dotnet test "$root/ScimSync.sln" --configuration Release "$@" 2>&1 | tee "$output"
