@@ -86,6 +86,11 @@ public sealed class FakeLdapDirectory : ILdapDirectoryFactory, ILdapDirectory
                 Attributes = entry.Attributes.Where(a => requested.Contains(a.Key.Split(';')[0])).ToDictionary(a => a.Key, a => a.Value, StringComparer.OrdinalIgnoreCase),
             };
         }
+
+        if (FailAfter is { } max && yielded >= max && (FailBase is null || search.BaseDn.StartsWith(FailBase, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new LdapDirectoryException("sizeLimitExceeded") { ResultCode = 4 };
+        }
     }
 
     public Task<IReadOnlyList<string>> ReadAllValuesAsync(string distinguishedName, string attribute, CancellationToken cancellationToken = default) =>
