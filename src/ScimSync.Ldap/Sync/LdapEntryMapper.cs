@@ -302,7 +302,7 @@ internal sealed partial class LdapEntryMapper
         var builder = new StringBuilder("S-").Append(sid[0].ToString(CultureInfo.InvariantCulture)).Append('-').Append(authority.ToString(CultureInfo.InvariantCulture));
         for (var i = 0; i < sid[1]; i++)
         {
-            builder.Append('-').Append(BitConverter.ToUInt32(sid, 8 + (4 * i)).ToString(CultureInfo.InvariantCulture));
+            builder.Append('-').Append(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(sid.AsSpan(8 + (4 * i))).ToString(CultureInfo.InvariantCulture));
         }
 
         return builder.ToString();
