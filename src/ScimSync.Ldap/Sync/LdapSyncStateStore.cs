@@ -50,7 +50,8 @@ public sealed class InMemoryLdapSyncStateStore : ILdapSyncStateStore
 
 /// <summary>
 /// Keeps each connection's state in a JSON file (<c>ldap-sync-{connection}.json</c>) in a directory, written to a
-/// temporary file and renamed over the old one, so a crash never leaves half a file.
+/// temporary file and renamed over the old one, so a crash never leaves half a file. A file that cannot be read as
+/// JSON counts as no state (the next run is full).
 /// </summary>
 public sealed class FileLdapSyncStateStore : ILdapSyncStateStore
 {
@@ -77,7 +78,15 @@ public sealed class FileLdapSyncStateStore : ILdapSyncStateStore
         var stream = File.OpenRead(path);
         await using (stream.ConfigureAwait(false))
         {
-            return await JsonSerializer.DeserializeAsync<LdapSyncState>(stream, Json, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await JsonSerializer.DeserializeAsync<LdapSyncState>(stream, Json, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException)
+            {
+                // A damaged file only loses the high-water mark: the next run is a full one.
+                return null;
+            }
         }
     }
 
