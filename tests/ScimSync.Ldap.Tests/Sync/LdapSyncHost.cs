@@ -37,7 +37,8 @@ public sealed class LdapSyncHost : IAsyncDisposable
         FakeLdapDirectory directory,
         Action<LdapSourceOptions>? configure = null,
         Action<ProvisioningPolicyOptions>? policies = null,
-        ILdapSyncStateStore? state = null)
+        ILdapSyncStateStore? state = null,
+        string? sqlitePath = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
         var services = new ServiceCollection();
@@ -45,7 +46,16 @@ public sealed class LdapSyncHost : IAsyncDisposable
         services.AddSingleton<TimeProvider>(time);
         services.AddScimProvisioning(scim =>
         {
-            scim.AddInMemoryStore().AddLdapSource(Connection, o =>
+            if (sqlitePath is null)
+            {
+                scim.AddInMemoryStore();
+            }
+            else
+            {
+                scim.AddSqliteStore(o => o.DatabasePath = sqlitePath);
+            }
+
+            scim.AddLdapSource(Connection, o =>
             {
                 o.Profile = LdapProfileKind.ActiveDirectory;
                 o.UserFilter = "(objectClass=user)";

@@ -32,6 +32,31 @@ public sealed class LdapSyncScaleTests
     }
 
     [Fact]
+    public async Task Over_sqlite_a_second_run_writes_nothing_either()
+    {
+        var folder = System.IO.Directory.CreateTempSubdirectory("scimsync-ldap-").FullName;
+        try
+        {
+            await using (var host = LdapSyncHost.Create(Directory(), policies: p => p.GroupMapping.Mode = GroupMappingMode.OnTheFly, sqlitePath: Path.Combine(folder, "scim.db")))
+            {
+                var first = await host.Synchronizer.SyncAsync(Corp, LdapSyncMode.Full);
+                Assert.True(first.Complete, string.Join("; ", first.Errors));
+                Assert.Equal(47, first.Users.Created);
+
+                var second = await host.Synchronizer.SyncAsync(Corp, LdapSyncMode.Full);
+                Assert.Equal(47, second.Users.Unchanged);
+                Assert.Equal(6, second.Groups.Unchanged);
+                Assert.True(ProvisionedUser.Read((await host.UserAsync("user0001")).Resource).Memberships.Contains("group01"));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Active_directory_ranged_member_values_are_read_in_full()
     {
         var directory = Directory();
