@@ -87,7 +87,7 @@ internal sealed class ScimServerOptionsValidator(IServiceProviderIsService isSer
             return;
         }
 
-        if (connection.Compatibility is null && connection.IdentityProvider is < IdentityProvider.Generic or > IdentityProvider.OneLogin)
+        if (connection.Compatibility is null && !Enum.IsDefined(connection.IdentityProvider))
         {
             problems.Add($"{where}.IdentityProvider '{connection.IdentityProvider}' is not defined.");
         }

@@ -1,0 +1,92 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using ScimSync.Policies;
+using ScimSync.Server;
+using ScimSync.Stores;
+
+namespace ScimSync.Ldap.Tests.Sync;
+
+/// <summary>ScimProvisioning over the in-memory store with one LDAP source fed by a fake directory.</summary>
+public sealed class LdapSyncHost : IAsyncDisposable
+{
+    public const string Connection = "corp";
+
+    private readonly ServiceProvider _services;
+
+    private LdapSyncHost(ServiceProvider services, FakeLdapDirectory directory, FakeTimeProvider time)
+    {
+        _services = services;
+        Directory = directory;
+        Time = time;
+    }
+
+    public FakeLdapDirectory Directory { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public IServiceProvider Services => _services;
+
+    public LdapSynchronizer Synchronizer => _services.GetRequiredService<LdapSynchronizer>();
+
+    public ScimProvisioner Provisioner => _services.GetRequiredService<ScimProvisioner>();
+
+    public static LdapSyncHost Create(
+        FakeLdapDirectory directory,
+        Action<LdapSourceOptions>? configure = null,
+        Action<ProvisioningPolicyOptions>? policies = null,
+        ILdapSyncStateStore? state = null,
+        string? sqlitePath = null)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddScimProvisioning(scim =>
+        {
+            if (sqlitePath is null)
+            {
+                scim.AddInMemoryStore();
+            }
+            else
+            {
+                scim.AddSqliteStore(o => o.DatabasePath = sqlitePath);
+            }
+
+            scim.AddLdapSource(Connection, o =>
+            {
+                o.Profile = LdapProfileKind.ActiveDirectory;
+                o.UserFilter = "(objectClass=user)";
+                o.UserBaseDns.Add(LdapTestData.People);
+                o.GroupBaseDns.Add(LdapTestData.Groups);
+                configure?.Invoke(o);
+            });
+            if (policies is not null)
+            {
+                scim.AddConnection(Connection, c => c.UsePolicies(policies));
+            }
+        });
+        services.AddSingleton<ILdapDirectoryFactory>(directory);
+        services.AddSingleton(state ?? new InMemoryLdapSyncStateStore());
+        return new LdapSyncHost(services.BuildServiceProvider(), directory, time);
+    }
+
+    public async Task<List<StoredResource>> UsersAsync() =>
+        [.. (await Provisioner.ListAsync(Connection, ScimResourceKind.User, new ListQuery { Count = 1000 })).Resources];
+
+    public async Task<List<StoredResource>> GroupsAsync() =>
+        [.. (await Provisioner.ListAsync(Connection, ScimResourceKind.Group, new ListQuery { Count = 1000 })).Resources];
+
+    public async Task<StoredResource> UserAsync(string login) =>
+        (await UsersAsync()).Single(u => (string?)u.Resource["userName"] == login);
+
+    public async Task<StoredResource> GroupAsync(string name) =>
+        (await GroupsAsync()).Single(g => (string?)g.Resource["displayName"] == name);
+
+    public static IEnumerable<string> MemberIds(StoredResource group) =>
+        (group.Resource["members"] as JsonArray ?? []).Select(m => (string)m!["value"]!);
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+}
