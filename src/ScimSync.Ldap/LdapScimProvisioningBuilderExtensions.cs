@@ -59,7 +59,7 @@ public static class LdapScimProvisioningBuilderExtensions
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "ScimSync", "ldap")));
         services.TryAddSingleton(sp => new LdapSynchronizer(
             sp.GetService<ILdapDirectoryFactory>() ?? throw new InvalidOperationException(
-                "No ILdapDirectoryFactory is registered: the LDAP client is not part of this build; register one (tests: a fake)."),
+                "No ILdapDirectoryFactory is registered."),
             sp.GetRequiredService<ScimProvisioner>(),
             sp.GetRequiredService<ScimPolicyPreview>(),
             sp.GetRequiredService<IOptionsMonitor<LdapSourceOptions>>(),
@@ -67,7 +67,7 @@ public static class LdapScimProvisioningBuilderExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetService<ILogger<LdapSynchronizer>>() ?? Logging.Abstractions.NullLogger<LdapSynchronizer>.Instance,
             sp.GetServices<LdapSourceRegistration>()));
-        AddDefaultDirectoryFactory(services);
+        services.TryAddSingleton<ILdapDirectoryFactory, LdapDirectoryFactory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LdapSyncService>(sp => new LdapSyncService(
             sp.GetRequiredService<LdapSynchronizer>(),
             sp.GetRequiredService<IOptionsMonitor<LdapSourceOptions>>(),
@@ -75,17 +75,6 @@ public static class LdapScimProvisioningBuilderExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetService<ILogger<LdapSyncService>>() ?? Logging.Abstractions.NullLogger<LdapSyncService>.Instance)));
         return builder;
-    }
-
-    /// <summary>
-    /// Registers the System.DirectoryServices.Protocols client as the default <see cref="ILdapDirectoryFactory"/>.
-    /// MERGE: the client branch's <c>LdapDirectoryFactory</c> is registered here with
-    /// <c>services.TryAddSingleton&lt;ILdapDirectoryFactory, LdapDirectoryFactory&gt;();</c>. Until then no default is
-    /// registered and a host (or test) registers its own factory.
-    /// </summary>
-    private static void AddDefaultDirectoryFactory(IServiceCollection services)
-    {
-        _ = services;
     }
 
     private sealed class LdapSourceOptionsValidator(string name) : IValidateOptions<LdapSourceOptions>
