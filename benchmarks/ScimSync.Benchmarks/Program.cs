@@ -10,5 +10,11 @@ if (args.Length > 0 && args[0] == "scale")
     return await SqliteScale.RunAsync(args[1..]);
 }
 
+// "ldap-sync" measures a full LDAP sync against the slapd of eng/ldap/start-slapd.sh (its env file exported).
+if (args.Length > 0 && args[0] == "ldap-sync")
+{
+    return await LdapSyncScale.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
