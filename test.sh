@@ -110,6 +110,12 @@ read -r passed failed < <(awk '
   END { printf "%d %d\n", p, f }' "$output")
 
 status=$test_status
+# A project that did not build (or a test host that crashed) reports no "Failed:" line: count it as a failure, so the
+# closing line never says "0 failed" for a run that failed.
+if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "test.sh: dotnet test failed (exit $test_status) without a failing test: a build error or a crashed test host; see $output." >&2
+  failed=1
+fi
 if [ "${CI:-}" = "true" ] && command -v git >/dev/null 2>&1 && git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
   new_snapshots=$(git -C "$root" status --porcelain --untracked-files=all | grep '__snapshots__/' || true)
   if [ -n "$new_snapshots" ]; then

@@ -126,7 +126,9 @@ public sealed class LdapSynchronizer
                 connection,
                 new LdapSyncState(mark, result.Finished, full ? result.Finished : state?.LastFullRun, full ? 0 : (state?.RunsSinceFull ?? 0) + 1),
                 cancellationToken).ConfigureAwait(false);
-            LogFinished(result, _time.GetElapsedTime(started));
+            var elapsed = _time.GetElapsedTime(started);
+            LogFinished(result, elapsed);
+            LdapSyncTelemetry.Record(result, elapsed);
             return result;
         }
         finally
