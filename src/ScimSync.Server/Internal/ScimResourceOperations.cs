@@ -116,7 +116,8 @@ internal static class ScimResourceOperations
                 return (true, new Observed(id, 204, s_none));
             }
 
-            if (handler.IsGroup && context.Connection.Policies is not null && store is IGroupStore groups)
+            if (handler.IsGroup && context.Connection.Policies is { } groupPolicies && store is IGroupStore groups &&
+                (groupPolicies.SafetyBrake.Enabled || GroupPolicyOperations.Applies(context)))
             {
                 // The group and its members as they were, so each member's grants from it can be revoked afterwards.
                 var current = await store.GetAsync(id, includeMembers: false, context.CancellationToken).ConfigureAwait(false);
