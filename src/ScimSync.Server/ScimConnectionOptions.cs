@@ -60,6 +60,13 @@ public sealed class ScimConnectionOptions
     public bool AcceptsRequests { get; set; } = true;
 
     /// <summary>
+    /// Gets or sets the connection's request rate limit (ASP.NET Core's token bucket limiter, one bucket per
+    /// connection and host instance). A <c>/Bulk</c> request counts as one request.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: no limit.</value>
+    public ScimRateLimitOptions? RateLimit { get; set; }
+
+    /// <summary>
     /// Gets or sets the connection's mapping policies: attribute mapping, user lifecycle switches and group mapping.
     /// </summary>
     /// <value>

@@ -51,6 +51,7 @@ public static class ScimEndpointRouteBuilderExtensions
         group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ScimErrorFilter>(endpoints.ServiceProvider));
         group.AddEndpointFilter(new AcceptFilter());
         group.AddEndpointFilter(ActivatorUtilities.CreateInstance<ConnectionAuthenticationFilter>(endpoints.ServiceProvider));
+        group.AddEndpointFilter(endpoints.ServiceProvider.GetRequiredService<ScimRateLimitFilter>());
 
         MapResource(group, route, "/Users", c => ScimRequestContext.Get(c).Connection.Users);
         MapResource(group, route, "/Groups", c => ScimRequestContext.Get(c).Connection.Groups);

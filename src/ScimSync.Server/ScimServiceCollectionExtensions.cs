@@ -28,6 +28,7 @@ public static class ScimServiceCollectionExtensions
         services.TryAddSingleton<ScimServerServices>();
         services.TryAddSingleton<ScimConnectionRegistry>();
         services.TryAddSingleton<ScimTokenActivity>();
+        services.TryAddSingleton<ScimRateLimitFilter>();
         services.TryAddSingleton(sp => new ScimSafetyBrake(sp.GetRequiredService<ScimConnectionRegistry>(), sp.GetRequiredService<TimeProvider>(), sp));
         services.TryAddSingleton(sp => new ScimProvisioner(sp.GetRequiredService<ScimConnectionRegistry>(), sp.GetRequiredService<IServiceScopeFactory>()));
         services.TryAddSingleton(sp => new ScimPolicyPreview(sp.GetRequiredService<ScimConnectionRegistry>(), sp.GetRequiredService<IServiceScopeFactory>()));

@@ -47,10 +47,13 @@ internal static partial class Log
     [LoggerMessage(203, LogLevel.Warning, "Health check: the stores of SCIM connection {Connection} are not reachable.")]
     public static partial void StoresUnreachable(ILogger logger, Exception exception, string connection);
 
-    // EventIds 300-349: mapping policies.
+    // EventIds 300-349: mapping policies and limits.
     [LoggerMessage(300, LogLevel.Warning, "Safety brake of SCIM connection {Connection} engaged: {Reason} Destructive changes are held (503) until an operator approves or discards them.")]
     public static partial void SafetyBrakeEngaged(ILogger logger, string connection, string reason);
 
     [LoggerMessage(301, LogLevel.Warning, "Safety brake of SCIM connection {Connection}: {Count} held change(s) {Decision} by {Operator}.")]
     public static partial void SafetyBrakeReleased(ILogger logger, string connection, int count, string decision, string @operator);
+
+    [LoggerMessage(302, LogLevel.Warning, "SCIM connection {Connection} is over its rate limit: {Method} {Path} answered 429 (retry after {Seconds} s).")]
+    public static partial void RateLimited(ILogger logger, string connection, string method, string path, int seconds);
 }

@@ -25,6 +25,7 @@ internal sealed class ScimConnection
         IdentityProvider = options.IdentityProvider;
         AuthenticationScheme = options.AuthenticationScheme;
         AcceptsRequests = options.AcceptsRequests;
+        RateLimit = options.RateLimit;
         TokenExpiryWarning = options.TokenExpiryWarning;
         Compatibility = options.Compatibility ?? server.Compatibility;
         Tokens = [.. options.Tokens.Select((t, i) => new ConnectionToken(
@@ -47,6 +48,9 @@ internal sealed class ScimConnection
 
     /// <summary>Whether the connection serves HTTP requests; one fed only in process answers them like an unknown connection.</summary>
     public bool AcceptsRequests { get; }
+
+    /// <summary>The connection's rate limit, or <see langword="null"/>.</summary>
+    public ScimRateLimitOptions? RateLimit { get; }
 
     public TimeSpan TokenExpiryWarning { get; }
 

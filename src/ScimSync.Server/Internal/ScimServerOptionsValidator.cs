@@ -102,6 +102,11 @@ internal sealed class ScimServerOptionsValidator(IServiceProviderIsService isSer
             problems.Add($"{where}.TokenExpiryWarning must not be negative.");
         }
 
+        if (connection.RateLimit is { } limit && (!(limit.RequestsPerSecond > 0) || double.IsInfinity(limit.RequestsPerSecond) || limit.Burst < 1))
+        {
+            problems.Add($"{where}.RateLimit needs RequestsPerSecond above 0 and Burst of at least 1.");
+        }
+
         if (connection.Policies is { } policies)
         {
             var found = new List<string>();
