@@ -39,6 +39,14 @@ public sealed class ScimServerOptions
     /// <value>Defaults to 3.</value>
     public int PatchConflictRetries { get; set; } = 3;
 
+    /// <summary>
+    /// Gets or sets how many <c>members</c> values one request may carry (a Group create or replace, or the values of
+    /// one PATCH's operations on <c>members</c>); more are refused with 400 <c>tooMany</c> before anything is written.
+    /// </summary>
+    /// <remarks>Entra ID sends at most a few hundred per PATCH; a whole large group belongs in several requests.</remarks>
+    /// <value>Defaults to 10,000.</value>
+    public int MaxMembersPerRequest { get; set; } = 10_000;
+
     /// <summary>Gets the settings of <c>POST /Bulk</c>: whether it is served, and its limits.</summary>
     /// <remarks>RFC 7644 §3.7.</remarks>
     /// <value>Enabled, at most 1000 operations and 1 MiB by default.</value>

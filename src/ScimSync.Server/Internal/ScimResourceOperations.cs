@@ -54,6 +54,7 @@ internal static class ScimResourceOperations
     public static Task<StoredResource> CreateAsync(ScimOperationContext context, ScimResourceHandler handler, JsonObject resource) =>
         ObserveAsync(context, handler, ProvisioningOperations.Create, null, async decisions =>
         {
+            CheckMemberCount(context, handler, CountMembers(resource));
             var store = handler.GetStore(context.Services);
             StoredResource stored;
             if (!handler.IsGroup && context.Connection.Policies is { } policies)
@@ -78,6 +79,7 @@ internal static class ScimResourceOperations
     public static Task<StoredResource> ReplaceAsync(ScimOperationContext context, ScimResourceHandler handler, string id, JsonObject resource, IReadOnlyList<string>? ifMatch) =>
         ObserveAsync(context, handler, ProvisioningOperations.Replace, id, async decisions =>
         {
+            CheckMemberCount(context, handler, CountMembers(resource));
             var store = handler.GetStore(context.Services);
             var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
             if (!handler.IsGroup && context.Connection.Policies is { } policies)
@@ -151,6 +153,7 @@ internal static class ScimResourceOperations
     public static Task<PatchOutcome> PatchAsync(ScimOperationContext context, ScimResourceHandler handler, string id, PatchRequest request, IReadOnlyList<string>? ifMatch) =>
         ObserveAsync(context, handler, ProvisioningOperations.Patch, id, async decisions =>
         {
+            CheckMemberCount(context, handler, CountMembers(request));
             var outcome = await ApplyPatchAsync(context, handler, id, request, ifMatch, decisions).ConfigureAwait(false);
             return (outcome, new Observed(id, outcome.Resource is null ? 204 : 200, outcome.ChangedAttributes ?? s_none));
         });
@@ -284,6 +287,53 @@ internal static class ScimResourceOperations
         }
 
         await GroupPolicyOperations.MembersChangedAsync(context, newGroup, joined, left, decisions).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses a group request carrying more <c>members</c> values than <see cref="ScimServerOptions.MaxMembersPerRequest"/>.</summary>
+    private static void CheckMemberCount(ScimOperationContext context, ScimResourceHandler handler, int count)
+    {
+        var max = context.Server.Options.CurrentValue.MaxMembersPerRequest;
+        if (handler.IsGroup && count > max)
+        {
+            throw new ScimException(ScimError.TooMany($"The request carries {count} members; at most {max} are accepted in one request. Send them in several."));
+        }
+    }
+
+    private static int CountMembers(JsonObject resource) =>
+        Find(resource, ScimAttributes.Members) is JsonArray members ? members.Count : 0;
+
+    private static int CountMembers(PatchRequest request)
+    {
+        var count = 0;
+        foreach (var operation in request.Operations)
+        {
+            if (operation.Path is { } path)
+            {
+                if (string.Equals(path.Attribute.AttributeName, ScimAttributes.Members, StringComparison.OrdinalIgnoreCase) && operation.Value is JsonArray values)
+                {
+                    count += values.Count;
+                }
+            }
+            else if (operation.Value is JsonObject value)
+            {
+                count += CountMembers(value);
+            }
+        }
+
+        return count;
+    }
+
+    private static JsonNode? Find(JsonObject resource, string name)
+    {
+        foreach (var (key, value) in resource)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

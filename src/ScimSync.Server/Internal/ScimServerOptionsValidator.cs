@@ -45,6 +45,11 @@ internal sealed class ScimServerOptionsValidator(IServiceProviderIsService isSer
             problems.Add("ScimServerOptions.Compatibility must not be null.");
         }
 
+        if (options.MaxMembersPerRequest < 1)
+        {
+            problems.Add($"ScimServerOptions.MaxMembersPerRequest must be at least 1 (was {options.MaxMembersPerRequest}).");
+        }
+
         if (options.Connections.Count == 0)
         {
             problems.Add("ScimServerOptions.Connections is empty: add one with 'AddConnection(\"entra\", c => c.UseBearerToken(...))' or in configuration ('ScimSync:Connections:<name>:Tokens:0:Sha256').");
