@@ -128,11 +128,7 @@ public sealed class ScimPolicyPreview
         return new GroupPolicyPreview(source, mapped.Targets, GroupPolicyOperations.MemberIds(group).Count, mapped.Decisions, null);
     }
 
-    private ScimConnection Find(string connection)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connection);
-        return _connections.TryGet(connection, out var found) ? found : throw new ArgumentException($"No connection is named '{connection}'.", nameof(connection));
-    }
+    private ScimConnection Find(string connection) => _connections.Get(connection);
 }
 
 /// <summary>What a previewed create would do, as <see cref="UserPolicyPreview.Action"/> names it.</summary>

@@ -153,11 +153,7 @@ public sealed class ScimProvisioner
 
     private async Task<T> RunAsync<T>(string connection, ScimResourceKind kind, Func<ScimOperationContext, ScimResourceHandler, Task<T>> run, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connection);
-        if (!_connections.TryGet(connection, out var found))
-        {
-            throw new ArgumentException($"No connection is named '{connection}'.", nameof(connection));
-        }
+        var found = _connections.Get(connection);
 
         var handler = kind switch
         {

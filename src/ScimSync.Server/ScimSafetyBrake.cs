@@ -275,11 +275,7 @@ public sealed class ScimSafetyBrake
         return state;
     }
 
-    private ScimConnection Find(string connection)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connection);
-        return _connections.TryGet(connection, out var found) ? found : throw new ArgumentException($"No connection is named '{connection}'.", nameof(connection));
-    }
+    private ScimConnection Find(string connection) => _connections.Get(connection);
 
     private readonly record struct ChangeKey(string ResourceType, string ResourceId, string Change);
 

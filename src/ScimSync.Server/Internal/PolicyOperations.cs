@@ -275,7 +275,7 @@ internal static class UserPolicyOperations
         var container = resource;
         if (parsed.SchemaUri is { } schema && !string.Equals(schema, ScimSchemas.User, StringComparison.OrdinalIgnoreCase))
         {
-            if (Find(resource, schema) is not JsonObject extension)
+            if (resource.FindIgnoringCase(schema) is not JsonObject extension)
             {
                 return null;
             }
@@ -283,7 +283,7 @@ internal static class UserPolicyOperations
             container = extension;
         }
 
-        var node = Find(container, parsed.AttributeName);
+        var node = container.FindIgnoringCase(parsed.AttributeName);
         if (node is JsonArray array)
         {
             node = array.Count > 0 ? array[0] : null;
@@ -291,28 +291,16 @@ internal static class UserPolicyOperations
 
         if (parsed.SubAttributeName is { } sub)
         {
-            node = node is JsonObject complex ? Find(complex, sub) : null;
+            node = node is JsonObject complex ? complex.FindIgnoringCase(sub) : null;
         }
 
         return node is JsonValue text && text.TryGetValue<string>(out var value) ? value : null;
     }
 
-    private static JsonNode? Find(JsonObject source, string name)
-    {
-        foreach (var (key, value) in source)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>Whether a user is active: <c>active</c> absent counts as active (RFC 7643 gives it no default).</summary>
     internal static bool IsActive(JsonObject user) =>
-        Find(user, "active") is not JsonValue active || !active.TryGetValue<bool>(out var value) || value;
+        user.FindIgnoringCase("active") is not JsonValue active || !active.TryGetValue<bool>(out var value) || value;
 
     private static bool ChangesMoreThanActive(JsonObject before, JsonObject after, ConnectionPolicies policies)
     {
@@ -439,7 +427,7 @@ internal static class UserPolicyOperations
         Add(UserNameAttribute, previous.UserName);
         Add(EmailAttribute, previous.Email);
         Add(DisplayNameAttribute, previous.DisplayName);
-        if (stored is not null && Find(stored, mapping?.CustomSchema ?? policies.Attributes.CustomSchema) is JsonObject custom)
+        if (stored is not null && stored.FindIgnoringCase(mapping?.CustomSchema ?? policies.Attributes.CustomSchema) is JsonObject custom)
         {
             foreach (var (name, node) in custom)
             {

@@ -105,6 +105,14 @@ internal sealed class ScimConnectionRegistry(ScimSchemaRegistry registry, IOptio
     public bool TryGet(string name, out ScimConnection connection) =>
         Current().Connections.TryGetValue(name, out connection!);
 
+    /// <summary>The connection of that name, for the in-process APIs (an unknown name is the caller's mistake).</summary>
+    /// <exception cref="ArgumentException">The name is empty or no connection has it.</exception>
+    public ScimConnection Get(string connection)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connection);
+        return TryGet(connection, out var found) ? found : throw new ArgumentException($"No connection is named '{connection}'.", nameof(connection));
+    }
+
     private Snapshot Current()
     {
         var current = options.CurrentValue;

@@ -54,7 +54,7 @@ internal static class ScimResourceOperations
     public static Task<StoredResource> CreateAsync(ScimOperationContext context, ScimResourceHandler handler, JsonObject resource) =>
         ObserveAsync(context, handler, ProvisioningOperations.Create, null, async decisions =>
         {
-            CheckMemberCount(context, handler, CountMembers(resource));
+            CheckMemberCount(context, handler, resource);
             var store = handler.GetStore(context.Services);
             StoredResource stored;
             if (!handler.IsGroup && context.Connection.Policies is { } policies)
@@ -79,7 +79,7 @@ internal static class ScimResourceOperations
     public static Task<StoredResource> ReplaceAsync(ScimOperationContext context, ScimResourceHandler handler, string id, JsonObject resource, IReadOnlyList<string>? ifMatch) =>
         ObserveAsync(context, handler, ProvisioningOperations.Replace, id, async decisions =>
         {
-            CheckMemberCount(context, handler, CountMembers(resource));
+            CheckMemberCount(context, handler, resource);
             var store = handler.GetStore(context.Services);
             var expected = await ExpectedVersionAsync(context, store, id, ifMatch).ConfigureAwait(false);
             if (!handler.IsGroup && context.Connection.Policies is { } policies)
@@ -153,7 +153,7 @@ internal static class ScimResourceOperations
     public static Task<PatchOutcome> PatchAsync(ScimOperationContext context, ScimResourceHandler handler, string id, PatchRequest request, IReadOnlyList<string>? ifMatch) =>
         ObserveAsync(context, handler, ProvisioningOperations.Patch, id, async decisions =>
         {
-            CheckMemberCount(context, handler, CountMembers(request));
+            CheckMemberCount(context, handler, request);
             var outcome = await ApplyPatchAsync(context, handler, id, request, ifMatch, decisions).ConfigureAwait(false);
             return (outcome, new Observed(id, outcome.Resource is null ? 204 : 200, outcome.ChangedAttributes ?? s_none));
         });
@@ -290,17 +290,33 @@ internal static class ScimResourceOperations
     }
 
     /// <summary>Refuses a group request carrying more <c>members</c> values than <see cref="ScimServerOptions.MaxMembersPerRequest"/>.</summary>
-    private static void CheckMemberCount(ScimOperationContext context, ScimResourceHandler handler, int count)
+    private static void CheckMemberCount(ScimOperationContext context, ScimResourceHandler handler, JsonObject resource)
+    {
+        if (handler.IsGroup)
+        {
+            CheckMemberCount(context, CountMembers(resource));
+        }
+    }
+
+    private static void CheckMemberCount(ScimOperationContext context, ScimResourceHandler handler, PatchRequest request)
+    {
+        if (handler.IsGroup)
+        {
+            CheckMemberCount(context, CountMembers(request));
+        }
+    }
+
+    private static void CheckMemberCount(ScimOperationContext context, int count)
     {
         var max = context.Server.Options.CurrentValue.MaxMembersPerRequest;
-        if (handler.IsGroup && count > max)
+        if (count > max)
         {
             throw new ScimException(ScimError.TooMany($"The request carries {count} members; at most {max} are accepted in one request. Send them in several."));
         }
     }
 
     private static int CountMembers(JsonObject resource) =>
-        Find(resource, ScimAttributes.Members) is JsonArray members ? members.Count : 0;
+        resource.FindIgnoringCase(ScimAttributes.Members) is JsonArray members ? members.Count : 0;
 
     private static int CountMembers(PatchRequest request)
     {
@@ -323,18 +339,6 @@ internal static class ScimResourceOperations
         return count;
     }
 
-    private static JsonNode? Find(JsonObject resource, string name)
-    {
-        foreach (var (key, value) in resource)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>
     /// Runs one change with its span, and reports it: to the log at Information, and to the provisioning log, either
@@ -435,7 +439,7 @@ internal static class ScimResourceOperations
                 continue;
             }
 
-            var old = before is null ? null : Find(before, name);
+            var old = before is null ? null : before.FindIgnoringCase(name);
             if (before is null || old is null || string.Equals(name, ScimAttributes.Members, StringComparison.OrdinalIgnoreCase) || !JsonNode.DeepEquals(old, value))
             {
                 if (before is not null || value is not null)
@@ -462,19 +466,6 @@ internal static class ScimResourceOperations
             name.Equals("schemas", StringComparison.OrdinalIgnoreCase) ||
             name.Equals("id", StringComparison.OrdinalIgnoreCase) ||
             name.Equals("meta", StringComparison.OrdinalIgnoreCase);
-
-        static JsonNode? Find(JsonObject resource, string name)
-        {
-            foreach (var (key, value) in resource)
-            {
-                if (key.Equals(name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return value;
-                }
-            }
-
-            return null;
-        }
     }
 
     /// <summary>What a successful change reports: the resource's id, its status and the attributes it changed.</summary>
