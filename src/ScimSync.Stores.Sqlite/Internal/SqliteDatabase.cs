@@ -109,6 +109,7 @@ internal sealed class SqliteDatabase : IDisposable
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _initLock = new(1, 1);
+    private readonly Lazy<SqliteWriteBatcher> _batcher;
     private volatile bool _initialized;
 
     public SqliteDatabase(string databasePath)
@@ -128,6 +129,7 @@ internal sealed class SqliteDatabase : IDisposable
 
         DatabasePath = Path.GetFullPath(connectionString.DataSource);
         _connectionString = new SqliteConnectionStringBuilder(connectionString.ToString()) { DataSource = DatabasePath }.ToString();
+        _batcher = new Lazy<SqliteWriteBatcher>(() => new SqliteWriteBatcher(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public static SqliteDatabase FromOptions(SqliteStoreOptions options) =>
@@ -152,7 +154,39 @@ internal sealed class SqliteDatabase : IDisposable
         return new WriteGate(gate);
     }
 
+    /// <summary>
+    /// Runs a write in the file's group commit (see <see cref="SqliteWriteBatcher"/>): in a savepoint of a transaction
+    /// shared with the writes queued at the same time, kept when its result is a success, acknowledged once committed.
+    /// </summary>
+    public Task<StoreResult<T>> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<StoreResult<T>>> work, CancellationToken cancellationToken) =>
+        _batcher.Value.WriteAsync(work, cancellationToken);
+
+    /// <summary>Gets the group commit of this file (for tests and diagnostics).</summary>
+    internal SqliteWriteBatcher Batcher => _batcher.Value;
+
+    /// <summary>Opens a pooled connection for reading (no per-connection set-up: reads need none).</summary>
     public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Opens a pooled connection for writing: durable commits and foreign keys on.</summary>
+    public async ValueTask<SqliteConnection> OpenForWriteAsync(CancellationToken cancellationToken)
     {
         if (!_initialized)
         {
@@ -162,7 +196,15 @@ internal sealed class SqliteDatabase : IDisposable
         return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _initLock.Dispose();
+    public void Dispose()
+    {
+        if (_batcher.IsValueCreated)
+        {
+            _batcher.Value.Dispose();
+        }
+
+        _initLock.Dispose();
+    }
 
     private async ValueTask<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
     {
@@ -176,10 +218,6 @@ internal sealed class SqliteDatabase : IDisposable
             using var pragma = connection.CreateCommand();
             pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-            // The keys of case-insensitive columns are folded in .NET (SQLite's upper() folds only ASCII); migrations
-            // that derive keys in SQL call this.
-            connection.CreateFunction("scim_fold", (string? text) => text?.ToUpperInvariant(), isDeterministic: true);
             return connection;
         }
         catch
@@ -207,6 +245,10 @@ internal sealed class SqliteDatabase : IDisposable
             var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
+                // The keys of case-insensitive columns are folded in .NET (SQLite's upper() folds only ASCII);
+                // migrations that derive keys in SQL call this.
+                connection.CreateFunction("scim_fold", (string? text) => text?.ToUpperInvariant(), isDeterministic: true);
+
                 // WAL is a property of the file (it persists) and cannot be switched inside a transaction.
                 await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
                 var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

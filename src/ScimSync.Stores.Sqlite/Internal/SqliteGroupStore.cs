@@ -14,6 +14,50 @@ internal sealed class SqliteUserStore(
     SqliteDatabase database, string directory, ScimResourceTypeDefinition resourceType, ResourceFilterMatcher matcher, TimeProvider timeProvider, int maxScannedResources)
     : SqliteResourceStore(database, directory, SqliteTable.Users, resourceType, matcher, timeProvider, maxScannedResources), IUserStore
 {
+    protected override async Task AttachComputedAsync(SqliteConnection connection, IReadOnlyList<StoredResource> resources, CancellationToken cancellationToken)
+    {
+        if (resources.Count <= 1)
+        {
+            foreach (var resource in resources)
+            {
+                await AttachComputedAsync(connection, null, resource, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var byId = new Dictionary<string, JsonArray>(resources.Count, StringComparer.Ordinal);
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            """
+            SELECT m.member_id, g.id, json_extract(g.json, '$.displayName') FROM group_members m JOIN groups g ON g.id = m.group_id
+            WHERE m.directory = $dir AND m.member_id IN (SELECT value FROM json_each($ids)) ORDER BY m.rowid;
+            """;
+        command.Parameters.AddWithValue("$ids", IdsJson([.. resources.Select(r => r.Id)]));
+        command.Parameters.AddWithValue("$dir", Directory);
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var memberId = reader.GetString(0);
+                if (!byId.TryGetValue(memberId, out var groups))
+                {
+                    byId[memberId] = groups = [];
+                }
+
+                groups.Add(GroupReference(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+        }
+
+        foreach (var resource in resources)
+        {
+            if (byId.TryGetValue(resource.Id, out var groups))
+            {
+                resource.Resource["groups"] = groups;
+            }
+        }
+    }
+
     protected override async Task AttachComputedAsync(SqliteConnection connection, SqliteTransaction? transaction, StoredResource resource, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
@@ -30,14 +74,7 @@ internal sealed class SqliteUserStore(
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var group = new JsonObject { ["value"] = reader.GetString(0) };
-                if (!reader.IsDBNull(1))
-                {
-                    group["display"] = reader.GetString(1);
-                }
-
-                group["type"] = "direct";
-                groups.Add(group);
+                groups.Add(GroupReference(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
             }
         }
 
@@ -45,6 +82,18 @@ internal sealed class SqliteUserStore(
         {
             resource.Resource["groups"] = groups;
         }
+    }
+
+    private static JsonObject GroupReference(string id, string? display)
+    {
+        var group = new JsonObject { ["value"] = id };
+        if (display is not null)
+        {
+            group["display"] = display;
+        }
+
+        group["type"] = "direct";
+        return group;
     }
 }
 
@@ -77,32 +126,15 @@ internal sealed class SqliteGroupStore(
         ArgumentNullException.ThrowIfNull(groupId);
         ArgumentNullException.ThrowIfNull(add);
         ArgumentNullException.ThrowIfNull(remove);
-        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await Database.WriteAsync(async (connection, transaction, cancellationToken) =>
         {
-            using var writer = await Database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = connection.BeginTransaction();
             var check = await CheckVersionAsync(connection, transaction, groupId, expectedVersion, cancellationToken).ConfigureAwait(false);
             if (check is not null)
             {
                 return check.Status == StoreResultStatus.NotFound ? StoreResult.NotFound<StoredResource>() : StoreResult.VersionMismatch<StoredResource>();
             }
 
-            var changed = 0;
-            if (remove.Count > 0)
-            {
-                using var delete = connection.CreateCommand();
-                delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM group_members WHERE group_id = $group AND member_id = $member;";
-                delete.Parameters.AddWithValue("$group", groupId);
-                var member = delete.Parameters.Add("$member", Microsoft.Data.Sqlite.SqliteType.Text);
-                foreach (var id in remove)
-                {
-                    member.Value = id;
-                    changed += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-
+            var changed = await DeleteMembersAsync(connection, transaction, groupId, remove, cancellationToken).ConfigureAwait(false);
             var (added, error) = await InsertMembersAsync(connection, transaction, groupId, add, cancellationToken).ConfigureAwait(false);
             if (error is not null)
             {
@@ -120,9 +152,8 @@ internal sealed class SqliteGroupStore(
             }
 
             var stored = await ReadAsync(connection, transaction, groupId, includeMembers: false, cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
             return StoreResult.Success(stored!);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<StoreResult<MemberPage>> ListMembersCoreAsync(string groupId, int startIndex, int count, CancellationToken cancellationToken)

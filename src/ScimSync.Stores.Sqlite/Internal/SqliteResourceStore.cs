@@ -131,11 +131,8 @@ internal class SqliteResourceStore : IResourceStore
         var body = Prepare(resource, out var members);
         var id = Guid.NewGuid().ToString("D");
         var now = TimeProvider.GetUtcNow();
-        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await Database.WriteAsync(async (connection, transaction, cancellationToken) =>
         {
-            using var writer = await Database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             var columns = string.Join(", ", Table.Columns.Select(c => c.Column));
@@ -165,15 +162,14 @@ internal class SqliteResourceStore : IResourceStore
                 }
             }
 
-            transaction.Commit();
             body.Remove("members");
             if (members is not null)
             {
-                body["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, null, id, cancellationToken).ConfigureAwait(false));
+                body["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false));
             }
 
             return StoreResult.Success(new StoredResource(id, body, "1", now, now));
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask<StoreResult<StoredResource>> ReplaceAsync(string id, JsonObject resource, string? expectedVersion, CancellationToken cancellationToken) =>
@@ -184,11 +180,8 @@ internal class SqliteResourceStore : IResourceStore
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(resource);
         var body = Prepare(resource, out var members);
-        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await Database.WriteAsync(async (connection, transaction, cancellationToken) =>
         {
-            using var writer = await Database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = connection.BeginTransaction();
             var check = await CheckVersionAsync(connection, transaction, id, expectedVersion, cancellationToken).ConfigureAwait(false);
             if (check is not null)
             {
@@ -228,9 +221,8 @@ internal class SqliteResourceStore : IResourceStore
             }
 
             var stored = await ReadAsync(connection, transaction, id, includeMembers: true, cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
             return StoreResult.Success(stored!);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask<StoreResult<string>> DeleteAsync(string id, string? expectedVersion, CancellationToken cancellationToken) =>
@@ -239,11 +231,8 @@ internal class SqliteResourceStore : IResourceStore
     private async ValueTask<StoreResult<string>> DeleteCoreAsync(string id, string? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await Database.WriteAsync(async (connection, transaction, cancellationToken) =>
         {
-            using var writer = await Database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = connection.BeginTransaction();
             var check = await CheckVersionAsync(connection, transaction, id, expectedVersion, cancellationToken).ConfigureAwait(false);
             if (check is not null)
             {
@@ -266,14 +255,40 @@ internal class SqliteResourceStore : IResourceStore
             command.Parameters.AddWithValue("$dir", Directory);
             command.Parameters.AddWithValue("$now", FormatTime(TimeProvider.GetUtcNow()));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
             return StoreResult.Success(id);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds attributes the store derives rather than keeps (a user's <c>groups</c>).</summary>
     protected virtual Task AttachComputedAsync(SqliteConnection connection, SqliteTransaction? transaction, StoredResource resource, CancellationToken cancellationToken) =>
         Task.CompletedTask;
+
+    /// <summary>Adds the derived attributes to a page of resources (one query for the page, not one per resource).</summary>
+    protected virtual async Task AttachComputedAsync(SqliteConnection connection, IReadOnlyList<StoredResource> resources, CancellationToken cancellationToken)
+    {
+        foreach (var resource in resources)
+        {
+            await AttachComputedAsync(connection, null, resource, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A JSON array of strings, for <c>json_each</c>: one parameter instead of one statement per value.</summary>
+    protected static string IdsJson(IReadOnlyCollection<string> ids)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(16, ids.Count * 40));
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var id in ids)
+            {
+                writer.WriteStringValue(id);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     protected static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
@@ -349,52 +364,90 @@ internal class SqliteResourceStore : IResourceStore
         return members;
     }
 
-    /// <summary>Inserts members (existing ones are kept); returns the number of rows added, or an error.</summary>
+    /// <summary>
+    /// Inserts members (existing ones are kept) with two statements whatever their number; returns the number of rows
+    /// added, or an error naming the first value that is neither a member already nor a User or Group of this
+    /// directory (then nothing is inserted).
+    /// </summary>
     protected async Task<(int Added, ScimError? Error)> InsertMembersAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string groupId, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, string groupId, IReadOnlyCollection<GroupMember> members, CancellationToken cancellationToken)
     {
+        if (members.Count == 0)
+        {
+            return (0, null);
+        }
+
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        command.Parameters.AddWithValue("$group", groupId);
+        command.Parameters.AddWithValue("$dir", Directory);
+        command.Parameters.AddWithValue("$members", MembersJson(members));
+        command.CommandText =
+            """
+            SELECT m.id FROM (SELECT json_extract(j.value, '$.value') AS id, j.key AS k FROM json_each($members) j) m
+            WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = m.id AND directory = $dir)
+              AND NOT EXISTS (SELECT 1 FROM groups WHERE id = m.id AND directory = $dir AND id <> $group)
+              AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = $group AND member_id = m.id)
+            ORDER BY m.k LIMIT 1;
+            """;
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string missing)
+        {
+            return (0, ScimError.InvalidValue($"Member '{missing}' is not an existing User or Group."));
+        }
 
-        // The member's type comes from the table it lives in, so a member that does not exist in this directory
-        // inserts no row.
+        // The member's type comes from the table it lives in; the request's order becomes the rowid order.
         command.CommandText =
             """
             INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, display, directory)
-            SELECT $group, $member, kind, $display, $dir FROM (
-                SELECT 'User' AS kind FROM users WHERE id = $member AND directory = $dir
-                UNION ALL SELECT 'Group' FROM groups WHERE id = $member AND directory = $dir AND id <> $group) LIMIT 1;
+            SELECT $group, m.id, CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = m.id AND directory = $dir) THEN 'User' ELSE 'Group' END, m.display, $dir
+            FROM (SELECT json_extract(j.value, '$.value') AS id, json_extract(j.value, '$.display') AS display, j.key AS k FROM json_each($members) j) m
+            WHERE EXISTS (SELECT 1 FROM users WHERE id = m.id AND directory = $dir)
+               OR EXISTS (SELECT 1 FROM groups WHERE id = m.id AND directory = $dir AND id <> $group)
+            ORDER BY m.k;
             """;
-        command.Parameters.AddWithValue("$group", groupId);
-        command.Parameters.AddWithValue("$dir", Directory);
-        var member = command.Parameters.Add("$member", SqliteType.Text);
-        var display = command.Parameters.Add("$display", SqliteType.Text);
-        var added = 0;
-        foreach (var m in members)
-        {
-            member.Value = m.Value;
-            display.Value = (object?)m.Display ?? DBNull.Value;
-            var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            if (rows == 0 && !await MemberExistsAsync(connection, transaction, groupId, m.Value, cancellationToken).ConfigureAwait(false))
-            {
-                return (added, ScimError.InvalidValue($"Member '{m.Value}' is not an existing User or Group."));
-            }
-
-            added += rows;
-        }
-
+        var added = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return (added, null);
     }
 
-    private static async Task<bool> MemberExistsAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string groupId, string memberId, CancellationToken cancellationToken)
+    /// <summary>Removes members by value with one statement; returns the number of rows removed.</summary>
+    protected static async Task<int> DeleteMembersAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string groupId, IReadOnlyCollection<string> memberIds, CancellationToken cancellationToken)
     {
+        if (memberIds.Count == 0)
+        {
+            return 0;
+        }
+
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT 1 FROM group_members WHERE group_id = $group AND member_id = $member;";
+        command.CommandText = "DELETE FROM group_members WHERE group_id = $group AND member_id IN (SELECT value FROM json_each($ids));";
         command.Parameters.AddWithValue("$group", groupId);
-        command.Parameters.AddWithValue("$member", memberId);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        command.Parameters.AddWithValue("$ids", IdsJson(memberIds));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string MembersJson(IReadOnlyCollection<GroupMember> members)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(members.Count * 64);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var member in members)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("value", member.Value);
+                if (member.Display is not null)
+                {
+                    writer.WriteString("display", member.Display);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static StoredResource ReadRow(SqliteDataReader reader)
@@ -409,7 +462,7 @@ internal class SqliteResourceStore : IResourceStore
     }
 
     private async Task<ScimError?> AddMembersAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string groupId, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, string groupId, IReadOnlyCollection<GroupMember> members, CancellationToken cancellationToken)
     {
         var (_, error) = await InsertMembersAsync(connection, transaction, groupId, members, cancellationToken).ConfigureAwait(false);
         return error;
@@ -671,10 +724,7 @@ internal class SqliteResourceStore : IResourceStore
         }
 
         var page = rows.Select(r => r.Resource).ToList();
-        foreach (var resource in page)
-        {
-            await AttachComputedAsync(connection, null, resource, cancellationToken).ConfigureAwait(false);
-        }
+        await AttachComputedAsync(connection, page, cancellationToken).ConfigureAwait(false);
 
         if (query.IncludeMembers && Table.HasMembers)
         {
@@ -719,9 +769,9 @@ internal class SqliteResourceStore : IResourceStore
             }
 
             var filterNeedsMembers = Table.HasMembers && query.Filter is not null && MentionsMembers(query.Filter);
+            await AttachComputedAsync(connection, [.. rows.Select(r => r.Resource)], cancellationToken).ConfigureAwait(false);
             foreach (var (row, key) in rows)
             {
-                await AttachComputedAsync(connection, null, row, cancellationToken).ConfigureAwait(false);
                 if (Table.HasMembers && (query.IncludeMembers || filterNeedsMembers))
                 {
                     row.Resource["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, null, row.Id, cancellationToken).ConfigureAwait(false));

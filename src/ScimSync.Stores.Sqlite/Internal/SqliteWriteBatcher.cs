@@ -1,0 +1,212 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace ScimSync.Stores.Sqlite.Internal;
+
+/// <summary>
+/// Group commit: runs the writes of one database file from a single loop, several per transaction, so that one
+/// fsync acknowledges every write of a batch. With <c>synchronous=FULL</c> each commit waits for the disk (about 4 ms
+/// on the machine of docs/performance.md), and one transaction per write capped the whole server at a few hundred
+/// writes per second whatever the concurrency.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each write runs inside its own savepoint of the batch's transaction. A write whose result is not a success (a
+/// conflict, a missing resource, a refused member) or that throws is rolled back to its savepoint alone, so it leaves
+/// no trace and the other writes of the batch are unaffected. A write is acknowledged (its task completes) only after
+/// the batch's <c>COMMIT</c> returned, that is once it is on disk. When the commit itself fails, or the connection
+/// breaks, every write of the batch fails with that error and none of them is applied.
+/// </para>
+/// <para>
+/// Batches form by themselves: while one commit waits for the disk, the writes that arrive queue and make the next
+/// batch. A lone write is committed at once, without waiting for company.
+/// </para>
+/// </remarks>
+internal sealed class SqliteWriteBatcher : IDisposable
+{
+    /// <summary>The most writes one transaction carries, so that one slow batch does not hold everyone.</summary>
+    public const int MaxBatchSize = 64;
+
+    private readonly SqliteDatabase _database;
+    private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+
+    public SqliteWriteBatcher(SqliteDatabase database)
+    {
+        _database = database;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Gets the number of transactions committed so far (for tests and diagnostics).</summary>
+    public long CommittedBatches => Interlocked.Read(ref _committedBatches);
+
+    /// <summary>Gets the number of writes committed so far.</summary>
+    public long CommittedWrites => Interlocked.Read(ref _committedWrites);
+
+    private long _committedBatches;
+    private long _committedWrites;
+
+    /// <summary>
+    /// Queues a write and waits until it is committed (on disk) or rolled back. The work must not commit or roll back
+    /// the transaction it is given; it returns a result whose status says whether its changes stay.
+    /// </summary>
+    public Task<StoreResult<T>> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<StoreResult<T>>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        cancellationToken.ThrowIfCancellationRequested();
+        var item = new WriteItem<T>(work, cancellationToken);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            throw new ObjectDisposedException(nameof(SqliteWriteBatcher), "The SQLite store is shutting down.");
+        }
+
+        return item.Task;
+    }
+
+    /// <summary>Stops taking writes; the writes already queued are still run.</summary>
+    public void Dispose()
+    {
+        if (_queue.Writer.TryComplete())
+        {
+            // Queued writes finish (their callers are waiting for them); shutdown waits a bounded time only.
+            _loop.Wait(TimeSpan.FromSeconds(30));
+            _stopping.Dispose();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<WriteItem>(MaxBatchSize);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatchSize && reader.TryRead(out var item))
+            {
+                if (item.CancellationToken.IsCancellationRequested)
+                {
+                    item.Cancel();
+                }
+                else
+                {
+                    batch.Add(item);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await RunBatchAsync(batch).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunBatchAsync(List<WriteItem> batch)
+    {
+        try
+        {
+            var connection = await _database.OpenForWriteAsync(CancellationToken.None).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var gate = await _database.EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
+                using var transaction = connection.BeginTransaction();
+                foreach (var item in batch)
+                {
+                    // A write runs without its caller's token: once started it belongs to the batch, and a cancelled
+                    // statement would fail the transaction of everyone else.
+                    transaction.Save("w");
+                    var keep = await item.RunAsync(connection, transaction).ConfigureAwait(false);
+                    if (keep)
+                    {
+                        transaction.Release("w");
+                    }
+                    else
+                    {
+                        transaction.Rollback("w");
+                        transaction.Release("w");
+                    }
+                }
+
+                transaction.Commit();
+            }
+        }
+        catch (Exception e)
+        {
+            // Nothing of this batch reached the disk: every write in it fails with the cause.
+            foreach (var item in batch)
+            {
+                item.Fail(e);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _committedBatches);
+        Interlocked.Add(ref _committedWrites, batch.Count);
+        foreach (var item in batch)
+        {
+            item.Complete();
+        }
+    }
+
+    private abstract class WriteItem(CancellationToken cancellationToken)
+    {
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        /// <summary>Runs the work; returns whether its changes stay. A throwing work is recorded and rolled back.</summary>
+        public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+
+        public abstract void Cancel();
+    }
+
+    private sealed class WriteItem<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<StoreResult<T>>> work, CancellationToken cancellationToken)
+        : WriteItem(cancellationToken)
+    {
+        private readonly TaskCompletionSource<StoreResult<T>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private StoreResult<T>? _result;
+        private Exception? _failure;
+
+        public Task<StoreResult<T>> Task => _completion.Task;
+
+        public override async Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            try
+            {
+                _result = await work(connection, transaction, CancellationToken.None).ConfigureAwait(false);
+                return _result.Status == StoreResultStatus.Success;
+            }
+            catch (SqliteException e) when (SqliteFailures.IsTransient(e))
+            {
+                // The database itself is failing (disk full, I/O error): the transaction cannot be trusted.
+                throw;
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                return false;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_failure is not null)
+            {
+                _completion.TrySetException(_failure);
+            }
+            else
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
+
+        public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
+    }
+}

@@ -1,0 +1,153 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using Microsoft.Data.Sqlite;
+using ScimSync.Stores.Sqlite.Internal;
+
+namespace ScimSync.Stores.Sqlite.Tests;
+
+/// <summary>
+/// Group commit: writes queued together share one transaction, each in its own savepoint. Batches are formed
+/// deterministically here by holding the file's write gate while the writes queue.
+/// </summary>
+public sealed class SqliteGroupCommitTests : IDisposable
+{
+    private readonly SqliteStoreFixture _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task ConcurrentCreates_QueuedWhileTheGateIsHeld_ShareAtMostTwoCommits()
+    {
+        await WarmUpAsync();
+        var batchesBefore = _db.Provider.Database.Batcher.CommittedBatches;
+
+        Task<StoreResult<StoredResource>>[] creates;
+        using (await SqliteDatabase.EnterWriteAsync(_db.Provider.Database.DatabasePath, CancellationToken.None))
+        {
+            creates = [.. Enumerable.Range(0, 20).Select(i => _db.Users.CreateAsync(SqliteStoreFixture.User($"user{i}"), CancellationToken.None).AsTask())];
+            await Task.Delay(50);
+            Assert.All(creates, c => Assert.False(c.IsCompleted));
+        }
+
+        var results = await Task.WhenAll(creates);
+
+        Assert.All(results, r => Assert.Equal(StoreResultStatus.Success, r.Status));
+        Assert.InRange(_db.Provider.Database.Batcher.CommittedBatches - batchesBefore, 1, 2);
+        Assert.Equal(21, (await _db.Users.ListAsync(new ListQuery { Count = 100 }, CancellationToken.None)).Value!.TotalResults);
+    }
+
+    [Fact]
+    public async Task BatchWithAConflict_RollsBackOnlyTheConflictingWrite()
+    {
+        await WarmUpAsync();
+        Task<StoreResult<StoredResource>> first, duplicate, other;
+        using (await SqliteDatabase.EnterWriteAsync(_db.Provider.Database.DatabasePath, CancellationToken.None))
+        {
+            first = _db.Users.CreateAsync(SqliteStoreFixture.User("alice", externalId: "a-1"), CancellationToken.None).AsTask();
+            duplicate = _db.Users.CreateAsync(WithEmail(SqliteStoreFixture.User("ALICE", externalId: "a-2"), "dup@example.com"), CancellationToken.None).AsTask();
+            other = _db.Users.CreateAsync(SqliteStoreFixture.User("bob"), CancellationToken.None).AsTask();
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(StoreResultStatus.Success, (await first).Status);
+        Assert.Equal(StoreResultStatus.Conflict, (await duplicate).Status);
+        Assert.Equal(StoreResultStatus.Success, (await other).Status);
+
+        // The refused write left nothing behind: no row, no email row, no count.
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM users WHERE external_id = 'a-2';"));
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM user_emails WHERE value_key = 'DUP@EXAMPLE.COM';"));
+        Assert.Equal(3L, Scalar("SELECT count FROM resource_counts WHERE resource_table = 'users';"));
+    }
+
+    [Fact]
+    public async Task WriteThatThrows_FailsAlone_AndTheOthersCommit()
+    {
+        await WarmUpAsync();
+        var database = _db.Provider.Database;
+        Task<StoreResult<string>> good, bad;
+        using (await SqliteDatabase.EnterWriteAsync(database.DatabasePath, CancellationToken.None))
+        {
+            good = database.WriteAsync((c, t, ct) => ExecuteAsync(c, t, "UPDATE users SET json = '{\"userName\":\"kept\"}' WHERE user_name_key = 'WARM-UP';"), CancellationToken.None);
+            bad = database.WriteAsync<string>(async (c, t, ct) =>
+            {
+                await ExecuteAsync(c, t, "DELETE FROM users;");
+                throw new InvalidOperationException("a bug in one write");
+            }, CancellationToken.None);
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(StoreResultStatus.Success, (await good).Status);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM users WHERE json LIKE '%kept%';"));
+    }
+
+    [Fact]
+    public async Task TransientFailure_FailsTheWholeBatch_AndNothingIsApplied_ThenTheNextWriteSucceeds()
+    {
+        await WarmUpAsync();
+        Task<StoreResult<StoredResource>> innocent;
+        Task<StoreResult<string>> failing;
+        using (await SqliteDatabase.EnterWriteAsync(_db.Provider.Database.DatabasePath, CancellationToken.None))
+        {
+            innocent = _db.Users.CreateAsync(SqliteStoreFixture.User("carol"), CancellationToken.None).AsTask();
+            failing = _db.Provider.Database.WriteAsync<string>((c, t, ct) => throw new SqliteException("disk I/O error", 10), CancellationToken.None);
+            await Task.Delay(20);
+        }
+
+        // The store turns the database's failure into "unavailable" (503 with Retry-After at the server).
+        await Assert.ThrowsAsync<ScimStoreUnavailableException>(() => innocent);
+        await Assert.ThrowsAsync<SqliteException>(() => failing);
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM users WHERE user_name_key = 'CAROL';"));
+
+        var retry = await _db.Users.CreateAsync(SqliteStoreFixture.User("carol"), CancellationToken.None);
+        Assert.Equal(StoreResultStatus.Success, retry.Status);
+    }
+
+    [Fact]
+    public async Task WriteCancelledWhileQueued_IsNeverRun()
+    {
+        await WarmUpAsync();
+        using var cancellation = new CancellationTokenSource();
+        Task<StoreResult<StoredResource>> cancelled;
+        using (await SqliteDatabase.EnterWriteAsync(_db.Provider.Database.DatabasePath, CancellationToken.None))
+        {
+            // The first write is taken by the loop (which then waits for the gate); the second waits in the queue.
+            var blocker = _db.Users.CreateAsync(SqliteStoreFixture.User("first"), CancellationToken.None).AsTask();
+            await Task.Delay(50);
+            cancelled = _db.Users.CreateAsync(SqliteStoreFixture.User("dave"), cancellation.Token).AsTask();
+            await cancellation.CancelAsync();
+            _ = blocker;
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM users WHERE user_name_key = 'DAVE';"));
+    }
+
+    private static async Task<StoreResult<string>> ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+        return StoreResult.Success(sql);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject WithEmail(System.Text.Json.Nodes.JsonObject user, string email)
+    {
+        user["emails"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["value"] = email, ["type"] = "work" });
+        return user;
+    }
+
+    /// <summary>Creates the schema and the batcher's loop, so the tests hold the gate only around their own writes.</summary>
+    private async Task WarmUpAsync() =>
+        Assert.Equal(StoreResultStatus.Success, (await _db.Users.CreateAsync(SqliteStoreFixture.User("warm-up"), CancellationToken.None)).Status);
+
+    private long Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_db.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
