@@ -12,21 +12,39 @@ namespace ScimSync.Server.Internal;
 /// <remarks>RFC 7643 §3.1: <c>meta.version</c> equals the ETag; <c>meta.location</c> is the resource's URL.</remarks>
 internal static class ScimResourceWriter
 {
+    /// <summary>
+    /// Builds the wire form by moving the stored attributes into it (a store hands the caller ownership of what it
+    /// returns, IResourceStore's contract), so nothing is copied: <paramref name="stored"/>'s resource is left empty.
+    /// </summary>
     public static JsonObject ToWire(StoredResource stored, ScimResourceHandler handler, string baseUrl)
     {
         var wire = new JsonObject();
-        if (stored.Resource["schemas"] is { } schemas)
+        var properties = new KeyValuePair<string, JsonNode?>[stored.Resource.Count];
+        var count = 0;
+        JsonNode? schemas = null;
+        foreach (var property in stored.Resource)
         {
-            wire["schemas"] = schemas.DeepClone();
+            if (property.Key == "schemas")
+            {
+                schemas = property.Value;
+            }
+            else if (property.Key is not ("id" or "meta"))
+            {
+                properties[count++] = property;
+            }
+        }
+
+        // Detached from the stored object, each node can join the wire object as it is.
+        stored.Resource.Clear();
+        if (schemas is not null)
+        {
+            wire["schemas"] = schemas;
         }
 
         wire["id"] = stored.Id;
-        foreach (var property in stored.Resource)
+        foreach (var property in properties.AsSpan(0, count))
         {
-            if (property.Key is not ("schemas" or "id" or "meta"))
-            {
-                wire[property.Key] = property.Value?.DeepClone();
-            }
+            wire[property.Key] = property.Value;
         }
 
         if (handler.IsGroup && wire["members"] is JsonArray { Count: 0 })
