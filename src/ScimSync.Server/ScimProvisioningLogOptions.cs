@@ -14,9 +14,15 @@ public sealed class ScimProvisioningLogOptions
     /// <value>Defaults to <see langword="true"/>.</value>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Gets or sets a value indicating whether reads (get, list, search, discovery) are recorded too.</summary>
-    /// <value>Defaults to <see langword="true"/>.</value>
-    public bool IncludeReads { get; set; } = true;
+    /// <summary>
+    /// Gets or sets a value indicating whether successful reads (get, list, search, discovery) are recorded too. Failed
+    /// reads (a rejected token, a bad filter) are always recorded; changes always are.
+    /// </summary>
+    /// <value>
+    /// Defaults to <see langword="false"/>: identity providers read far more often than they change anything (Entra ID
+    /// looks every user up before each change), and a log entry per read would cost every read a log write.
+    /// </value>
+    public bool IncludeReads { get; set; }
 
     /// <summary>
     /// Gets or sets how many entries may wait for the writer. Past this, new entries are dropped and counted as

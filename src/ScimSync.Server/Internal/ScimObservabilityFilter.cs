@@ -136,7 +136,7 @@ internal sealed class ScimObservabilityFilter(
         }
 
         // An unknown connection is not recorded: its name comes from the caller and could be anything.
-        if (connection is null || (!writer.Options.IncludeReads && !ScimRequestObservation.IsChange(observation.Operation)))
+        if (connection is null || (!writer.Options.IncludeReads && status is > 0 and < 400 && !ScimRequestObservation.IsChange(observation.Operation)))
         {
             return;
         }

@@ -112,20 +112,37 @@ public sealed class ProvisioningLogTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Reads_AreRecordedAsGetListAndSearch()
+    public async Task Reads_WithIncludeReads_AreRecordedAsGetListAndSearch()
     {
-        var id = (await _host.CreateUserAsync("reader"))["id"]!.GetValue<string>();
-        await _host.Client.GetAsync($"Users/{id}");
-        await _host.Client.GetAsync("Users?filter=userName%20eq%20%22reader%22");
-        await _host.PostAsync("Users/.search", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"count":1}""");
-        await _host.Client.GetAsync("ServiceProviderConfig");
+        await using var host = await ScimTestHost.StartAsync(services: s => s.Configure<ScimProvisioningLogOptions>(o => o.IncludeReads = true));
+        var id = (await host.CreateUserAsync("reader"))["id"]!.GetValue<string>();
+        await host.Client.GetAsync($"Users/{id}");
+        await host.Client.GetAsync("Users?filter=userName%20eq%20%22reader%22");
+        await host.PostAsync("Users/.search", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"count":1}""");
+        await host.Client.GetAsync("ServiceProviderConfig");
 
-        var entries = await _host.LogAsync();
+        var entries = await host.LogAsync();
         Assert.Equal(
             [ProvisioningOperations.Discovery, ProvisioningOperations.Search, ProvisioningOperations.List, ProvisioningOperations.Get, ProvisioningOperations.Create],
             entries.Select(e => e.Operation));
         Assert.Equal(id, entries[3].ResourceId);
-        Assert.Equal(2, (await _host.LogAsync(new ProvisioningLogQuery { ResourceId = id })).Count);
+        Assert.Equal(2, (await host.LogAsync(new ProvisioningLogQuery { ResourceId = id })).Count);
+    }
+
+    [Fact]
+    public async Task Reads_ByDefault_OnlyFailedOnesAreRecorded()
+    {
+        var id = (await _host.CreateUserAsync("quiet-reader"))["id"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync($"Users/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync("Users?filter=userName%20eq%20%22quiet-reader%22")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync("ServiceProviderConfig")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _host.Client.GetAsync("Users?filter=userName%20zz%20%22x%22")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.Client.GetAsync("Users/no-such-user")).StatusCode);
+
+        var entries = await _host.LogAsync();
+        Assert.Equal(
+            [(ProvisioningOperations.Get, 404), (ProvisioningOperations.List, 400), (ProvisioningOperations.Create, 201)],
+            entries.Select(e => (e.Operation, e.Status)));
     }
 
     [Fact]
