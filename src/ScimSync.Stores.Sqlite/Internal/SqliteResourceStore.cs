@@ -452,7 +452,8 @@ internal class SqliteResourceStore : IResourceStore
 
     private static StoredResource ReadRow(SqliteDataReader reader)
     {
-        var json = JsonNode.Parse(reader.GetString(4)) as JsonObject ?? [];
+        // The column's UTF-8 bytes as SQLite holds them: no detour through a UTF-16 string and back.
+        var json = JsonNode.Parse(reader.GetFieldValue<byte[]>(4)) as JsonObject ?? [];
         return new StoredResource(
             reader.GetString(0),
             json,

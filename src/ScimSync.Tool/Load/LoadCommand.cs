@@ -38,10 +38,15 @@ internal static class LoadCommand
         var ceiling = new Option<bool>("--ceiling") { Description = "First run the same cycle against a bare Kestrel ceiling started in this process, and report percentages of it." };
         var ceilingUrls = new Option<string>("--ceiling-urls") { Description = "Where the in-process ceiling listens.", DefaultValueFactory = _ => "http://127.0.0.1:5091" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file." };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "Users of an unreported warm-up cycle run first against each endpoint (the ceiling too), so the figures show a warmed-up server (JIT, pools, caches) rather than its first seconds; 0 to skip. It leaves its users and groups in the target.",
+            DefaultValueFactory = _ => 1_000,
+        };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a target that is not on this machine (a load test is an attack to anyone else)." };
         var command = new Command("load", "Load-test a SCIM endpoint with an Entra ID-style cycle: lookups, creates, member adds, changes, deactivations and reads.")
         {
-            baseUrl, token, users, groups, members, concurrency, ceiling, ceilingUrls, json, allowRemote,
+            baseUrl, token, users, groups, members, concurrency, warmup, ceiling, ceilingUrls, json, allowRemote,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -52,11 +57,16 @@ internal static class LoadCommand
                 result.GetValue(groups),
                 Math.Min(result.GetValue(members), result.GetValue(users)),
                 result.GetValue(concurrency));
-            if (settings.Users < 1 || settings.Groups < 0 || settings.Members < 0 || settings.Concurrency < 1)
+            var warmupUsers = result.GetValue(warmup);
+            if (settings.Users < 1 || settings.Groups < 0 || settings.Members < 0 || settings.Concurrency < 1 || warmupUsers < 0)
             {
-                AnsiConsole.MarkupLine("[red]--users and --concurrency must be positive, --groups and --members not negative.[/]");
+                AnsiConsole.MarkupLine("[red]--users and --concurrency must be positive, --groups, --members and --warmup not negative.[/]");
                 return 2;
             }
+
+            // The same shape at a small size: every request kind of the cycle, enough times for the JIT to tier up.
+            var warmupSettings = warmupUsers == 0 ? null : new LoadSettings(
+                warmupUsers, Math.Max(1, warmupUsers / 100), Math.Min(100, warmupUsers), settings.Concurrency);
 
             if (!target.IsLoopback && !result.GetValue(allowRemote))
             {
@@ -77,8 +87,22 @@ internal static class LoadCommand
                 var urls = result.GetValue(ceilingUrls)!;
                 await using var app = CeilingCommand.Build(urls);
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                if (warmupSettings is not null)
+                {
+                    await EntraCycle.RunAsync(new Uri(urls + "/scim/v2"), "ceiling", warmupSettings, "Ceiling warm-up", cancellationToken).ConfigureAwait(false);
+                }
+
                 ceilingReport = await EntraCycle.RunAsync(new Uri(urls + "/scim/v2"), "ceiling", settings, "Ceiling", cancellationToken).ConfigureAwait(false);
                 await app.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (warmupSettings is not null)
+            {
+                var warm = await EntraCycle.RunAsync(target, bearer, warmupSettings, "Target warm-up", cancellationToken).ConfigureAwait(false);
+                if (warm.Phases.Any(p => p.Errors > 0))
+                {
+                    AnsiConsole.MarkupLine("[yellow]The warm-up cycle had errors; the measured run follows anyway.[/]");
+                }
             }
 
             var report = await EntraCycle.RunAsync(target, bearer, settings, "Target", cancellationToken).ConfigureAwait(false);
