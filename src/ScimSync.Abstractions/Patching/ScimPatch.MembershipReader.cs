@@ -81,6 +81,13 @@ public static partial class ScimPatch
 
     private static readonly Dictionary<string, string> s_noDisplays = new(StringComparer.Ordinal);
 
+    // An operation's ids before they join the net change, reused per thread: growing a fresh list to 100 ids costs
+    // more than the change itself. Emptied after each use; a list grown by a huge body is not kept.
+    [ThreadStatic]
+    private static List<string>? t_operationIds;
+
+    private const int MaxCachedOperationIds = 4096;
+
     private static bool TryReadMembershipChange(
         ReadOnlySpan<byte> utf8Json,
         bool readDisplays,
@@ -93,9 +100,12 @@ public static partial class ScimPatch
         displays = null;
         Span<byte> names = stackalloc byte[MaxOpenNameBytes];
 
+        var ids = t_operationIds ?? [];
+        t_operationIds = null;
+
         // The same reader settings JsonNode.Parse uses in TryParse, so the same texts are valid JSON.
         var reader = new MembershipReader(
-            new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxJsonDepth }), names, options, readDisplays);
+            new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxJsonDepth }), names, ids, options, readDisplays);
         try
         {
             if (!reader.ReadBody())
@@ -108,6 +118,14 @@ public static partial class ScimPatch
             // Not a catch ladder: invalid JSON (JsonException) and text that is not valid UTF-8
             // (InvalidOperationException from GetString) are both "leave it to the full path".
             return false;
+        }
+        finally
+        {
+            ids.Clear();
+            if (ids.Capacity <= MaxCachedOperationIds)
+            {
+                t_operationIds = ids;
+            }
         }
 
         change = reader.Accumulator.ToChange();
@@ -122,15 +140,16 @@ public static partial class ScimPatch
         private readonly Span<byte> _names;
         private readonly ScimPatchOptions _options;
         private readonly bool _readDisplays;
-        private readonly List<string> _ids = [];
+        private readonly List<string> _ids;
         private readonly List<string?>? _idDisplays;
         private Utf8JsonReader _reader;
         private int _namesLength;
 
-        public MembershipReader(Utf8JsonReader reader, Span<byte> names, ScimPatchOptions options, bool readDisplays)
+        public MembershipReader(Utf8JsonReader reader, Span<byte> names, List<string> ids, ScimPatchOptions options, bool readDisplays)
         {
             _reader = reader;
             _names = names;
+            _ids = ids;
             _options = options;
             _readDisplays = readDisplays;
             _idDisplays = readDisplays ? [] : null;
