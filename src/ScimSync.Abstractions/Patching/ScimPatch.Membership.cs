@@ -58,9 +58,7 @@ public static partial class ScimPatch
         ArgumentNullException.ThrowIfNull(request);
         compatibility ??= ScimCompatibility.Lenient;
         change = null;
-        var added = new IdSet();
-        var removed = new IdSet();
-        var replacesAll = false;
+        var accumulator = new MembershipAccumulator();
         var ids = new List<string>();
         foreach (var operation in request.Operations)
         {
@@ -70,50 +68,15 @@ public static partial class ScimPatch
             }
 
             ids.Clear();
-            switch (operation.Type)
+            var hasValue = operation.Value is not null;
+            var valueIsIds = hasValue && path.ValueFilter is null && TryReadIds(operation.Value, ids);
+            if (!accumulator.Apply(operation.Type, path, hasValue, valueIsIds, ids, compatibility))
             {
-                case PatchOperationType.Add when path.ValueFilter is null && TryReadIds(operation.Value, ids):
-                    foreach (var id in ids)
-                    {
-                        removed.Remove(id);
-                        added.Add(id);
-                    }
-
-                    break;
-                case PatchOperationType.Replace when path.ValueFilter is null && TryReadIds(operation.Value, ids):
-                    replacesAll = true;
-                    removed.Clear();
-                    added.Clear();
-                    foreach (var id in ids)
-                    {
-                        added.Add(id);
-                    }
-
-                    break;
-                case PatchOperationType.Remove when path.ValueFilter is null && operation.Value is null:
-                    replacesAll = true;
-                    removed.Clear();
-                    added.Clear();
-                    break;
-                case PatchOperationType.Remove when
-                    (path.ValueFilter is null && compatibility.MemberRemovalByValue && TryReadIds(operation.Value, ids)) ||
-                    (path.ValueFilter is { } filter && TryReadFilterIds(filter, ids)):
-                    foreach (var id in ids)
-                    {
-                        added.Remove(id);
-                        if (!replacesAll)
-                        {
-                            removed.Add(id);
-                        }
-                    }
-
-                    break;
-                default:
-                    return false;
+                return false;
             }
         }
 
-        change = new MembershipChange(replacesAll, added.ToList(), removed.ToList());
+        change = accumulator.ToChange();
         return true;
     }
 
@@ -264,6 +227,68 @@ public static partial class ScimPatch
             : string.Equals(path.AttributeName, MembersName, StringComparison.OrdinalIgnoreCase) &&
               string.Equals(path.SubAttributeName, "value", StringComparison.OrdinalIgnoreCase));
 
+    // The net effect of the members operations seen so far: the one place that says what each shape means, shared
+    // by TryGetMembershipChange and the single-pass reader so the two cannot drift apart.
+    private sealed class MembershipAccumulator
+    {
+        private readonly IdSet _added = new();
+        private readonly IdSet _removed = new();
+        private bool _replacesAll;
+
+        // ids: the value's member ids when valueIsIds and the path has no filter; otherwise empty, and the filter's
+        // ids are read into it.
+        public bool Apply(
+            PatchOperationType type, PatchPath path, bool hasValue, bool valueIsIds, List<string> ids, ScimCompatibility compatibility)
+        {
+            switch (type)
+            {
+                case PatchOperationType.Add when path.ValueFilter is null && valueIsIds:
+                    _added.EnsureCapacity(ids.Count);
+                    foreach (var id in ids)
+                    {
+                        _removed.Remove(id);
+                        _added.Add(id);
+                    }
+
+                    return true;
+                case PatchOperationType.Replace when path.ValueFilter is null && valueIsIds:
+                    _replacesAll = true;
+                    _removed.Clear();
+                    _added.Clear();
+                    _added.EnsureCapacity(ids.Count);
+                    foreach (var id in ids)
+                    {
+                        _added.Add(id);
+                    }
+
+                    return true;
+                case PatchOperationType.Remove when path.ValueFilter is null && !hasValue:
+                    _replacesAll = true;
+                    _removed.Clear();
+                    _added.Clear();
+                    return true;
+                case PatchOperationType.Remove when
+                    (path.ValueFilter is null && compatibility.MemberRemovalByValue && valueIsIds) ||
+                    (path.ValueFilter is { } filter && TryReadFilterIds(filter, ids)):
+                    foreach (var id in ids)
+                    {
+                        _added.Remove(id);
+                        if (!_replacesAll)
+                        {
+                            _removed.Add(id);
+                        }
+                    }
+
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        // Ends the accumulator's use: the lists may be handed over rather than copied.
+        public MembershipChange ToChange() => new(_replacesAll, _added.ToList(), _removed.ToList());
+    }
+
     // An insertion-ordered set with O(1) add and remove; removed ids are skipped when listing.
     private sealed class IdSet
     {
@@ -281,6 +306,12 @@ public static partial class ScimPatch
 
         public void Remove(string id) => _removed |= _members.Remove(id);
 
+        public void EnsureCapacity(int more)
+        {
+            _members.EnsureCapacity(_members.Count + more);
+            _order.EnsureCapacity(_order.Count + more);
+        }
+
         public void Clear()
         {
             _removed = false;
@@ -288,12 +319,13 @@ public static partial class ScimPatch
             _members.Clear();
         }
 
+        // The last use of the set: with nothing removed, _order itself is handed over.
         public List<string> ToList()
         {
             if (!_removed)
             {
                 // Nothing was removed since the last Clear, so _order holds each member once.
-                return [.. _order];
+                return _order;
             }
 
             var result = new List<string>(_members.Count);
