@@ -4,6 +4,7 @@
 //   dotnet run --project samples/ScimSync.Samples.Minimal -- --urls http://127.0.0.1:5080
 // ScimSync:Token (env ScimSync__Token) sets the token, else a new one is generated and printed at every start;
 // ScimSync:Database (env ScimSync__Database) moves the SQLite file (default scimsync.db in the working directory).
+#region minimal-host
 using ScimSync.Server;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,3 +26,4 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"Secret Token:  {token}");
 });
 app.Run();
+#endregion
