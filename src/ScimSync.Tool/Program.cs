@@ -2,11 +2,13 @@
 
 using System.CommandLine;
 using ScimSync.Tool;
+using ScimSync.Tool.Check;
 using ScimSync.Tool.Load;
 
 var root = new RootCommand("ScimSync: SCIM 2.0 provisioning tools.")
 {
     TokenCommand.Create(),
+    CheckCommand.Create(),
     LoadCommand.Create(),
     CeilingCommand.Create(),
 };
