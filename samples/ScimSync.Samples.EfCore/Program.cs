@@ -30,10 +30,12 @@ builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionSt
 builder.Services.Configure<ScimTablesOptions>(builder.Configuration.GetSection("ScimTables"));
 
 // The host's own stores serve exactly one directory, so every connection shares it (docs/decisions/0002).
+#region register-stores
 builder.Services.AddScimProvisioning(scim => scim
     .AddConnection("default", c => c.UseBearerToken(token))
     .AddUserStore<EmployeeUserStore>()
     .AddGroupStore<TeamGroupStore>());
+#endregion
 
 var app = builder.Build();
 

@@ -5,6 +5,7 @@ using ScimSync.Stores;
 
 namespace ScimSync.Samples.EfCore.Tests;
 
+#region store-conformance
 /// <summary>The store conformance kit over the sample's <c>EmployeeUserStore</c> and <c>TeamGroupStore</c>.</summary>
 public sealed class EfCoreStoreConformanceTests : ScimStoreConformanceTests
 {
@@ -17,3 +18,4 @@ public sealed class EfCoreStoreConformanceTests : ScimStoreConformanceTests
     protected override async Task DisposeProviderAsync(IScimStoreProvider provider) =>
         await ((TestDatabase.Provider)provider).Database.DisposeAsync();
 }
+#endregion

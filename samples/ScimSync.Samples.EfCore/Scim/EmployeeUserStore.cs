@@ -81,6 +81,7 @@ internal sealed class EmployeeUserStore(IDbContextFactory<AppDbContext> contexts
         return StoreResult.Success(new ListResult([.. page.Select(EmployeeMapping.ToStored)], total));
     }
 
+    #region create
     public async ValueTask<StoreResult<StoredResource>> CreateAsync(JsonObject resource, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
@@ -101,6 +102,7 @@ internal sealed class EmployeeUserStore(IDbContextFactory<AppDbContext> contexts
 
         return StoreResult.Success(EmployeeMapping.ToStored(employee));
     }
+    #endregion
 
     public async ValueTask<StoreResult<StoredResource>> ReplaceAsync(string id, JsonObject resource, string? expectedVersion, CancellationToken cancellationToken)
     {
