@@ -5,6 +5,7 @@ using ScimSync.Errors;
 using ScimSync.Patching;
 using ScimSync.Serialization;
 using ScimSync.Server.Internal;
+using ScimSync.Stores;
 
 namespace ScimSync.Server.Endpoints;
 
@@ -17,15 +18,26 @@ internal sealed class PatchResourceEndpoint
     public static async Task<IResult> HandleAsync(HttpContext context, ScimRoute route, ScimResourceHandler handler, string id)
     {
         var body = await ScimRequest.ReadJsonBodyAsync(context).ConfigureAwait(false);
-        if (!ScimPatch.TryParse(body, out var request, out var error, handler.PatchOptions))
-        {
-            throw new ScimException(error);
-        }
-
         var attributes = ScimRequest.ParseAttributeList(context.Request.Query["attributes"]);
         var excluded = ScimRequest.ParseAttributeList(context.Request.Query["excludedAttributes"]);
         var operation = ScimRequest.OperationContext(context);
-        var outcome = await ScimResourceOperations.PatchAsync(operation, handler, id, request, ScimRequest.IfMatch(context.Request)).ConfigureAwait(false);
+        PatchOutcome outcome;
+        if (handler.IsGroup && handler.GetStore(context.RequestServices) is IGroupStore groups &&
+            ScimPatch.TryReadMembershipChange(body, out var change, out var displays, handler.PatchOptions) && !change.ReplacesAll)
+        {
+            // Entra ID's and Okta's member adds and removes: read in one pass, one row per member, the group never loaded.
+            outcome = await ScimResourceOperations.PatchMembersAsync(operation, handler, groups, id, change, displays, ScimRequest.IfMatch(context.Request)).ConfigureAwait(false);
+        }
+        else
+        {
+            if (!ScimPatch.TryParse(body, out var request, out var error, handler.PatchOptions))
+            {
+                throw new ScimException(error);
+            }
+
+            outcome = await ScimResourceOperations.PatchAsync(operation, handler, id, request, ScimRequest.IfMatch(context.Request)).ConfigureAwait(false);
+        }
+
         var stored = outcome.Resource;
         if (stored is null)
         {

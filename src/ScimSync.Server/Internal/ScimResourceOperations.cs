@@ -158,6 +158,41 @@ internal static class ScimResourceOperations
             return (outcome, new Observed(id, outcome.Resource is null ? 204 : 200, outcome.ChangedAttributes ?? s_none));
         });
 
+    /// <summary>
+    /// Applies a members-only group PATCH read straight from the body (<see cref="ScimPatch.TryReadMembershipChange(ReadOnlySpan{byte}, out MembershipChange?, out IReadOnlyDictionary{string, string}?, ScimPatchOptions?)"/>):
+    /// the same outcome, checks, policies and log entry as <see cref="PatchAsync"/>, without building the request's nodes.
+    /// </summary>
+    public static Task<PatchOutcome> PatchMembersAsync(
+        ScimOperationContext context, ScimResourceHandler handler, IGroupStore groups, string id, MembershipChange change, IReadOnlyDictionary<string, string> displays, IReadOnlyList<string>? ifMatch) =>
+        ObserveAsync(context, handler, ProvisioningOperations.Patch, id, async decisions =>
+        {
+            // The ids after duplicates collapsed: what the store will be asked to change, which is what the limit bounds.
+            CheckMemberCount(context, change.Added.Count + change.Removed.Count);
+            var expected = await ExpectedVersionAsync(context, groups, id, ifMatch).ConfigureAwait(false);
+            var outcome = await ApplyMembershipChangeAsync(context, groups, id, change, displays, expected, decisions).ConfigureAwait(false);
+            return (outcome, new Observed(id, 204, outcome.ChangedAttributes ?? s_none));
+        });
+
+    private static async Task<PatchOutcome> ApplyMembershipChangeAsync(
+        ScimOperationContext context, IGroupStore groups, string id, MembershipChange change, IReadOnlyDictionary<string, string> displays, string? expected, List<PolicyDecision> decisions)
+    {
+        await UserPolicyOperations.Brake(context).CheckMemberRemovalAsync(context, id, change.Removed.Count, decisions).ConfigureAwait(false);
+        List<GroupMember> added = [.. change.Added.Select(member => new GroupMember(member, null, displays.GetValueOrDefault(member)))];
+        var changed = await groups.ModifyMembersAsync(id, added, change.Removed, expected, context.CancellationToken).ConfigureAwait(false);
+        if (!changed.IsSuccess)
+        {
+            throw new ScimException(changed.ToError());
+        }
+
+        if (GroupPolicyOperations.Applies(context))
+        {
+            await GroupPolicyOperations.MembersChangedAsync(
+                context, GroupPolicyOperations.Describe(id, changed.Value!.Resource), change.Added, change.Removed, decisions).ConfigureAwait(false);
+        }
+
+        return new PatchOutcome(null, changed.Value!.Version, [ScimAttributes.Members]);
+    }
+
     private static async Task<PatchOutcome> ApplyPatchAsync(
         ScimOperationContext context, ScimResourceHandler handler, string id, PatchRequest request, IReadOnlyList<string>? ifMatch, List<PolicyDecision> decisions)
     {
@@ -166,20 +201,7 @@ internal static class ScimResourceOperations
         if (handler.IsGroup && store is IGroupStore groups &&
             ScimPatch.TryGetMembershipChange(request, out var change, handler.PatchOptions.Compatibility) && !change.ReplacesAll)
         {
-            await UserPolicyOperations.Brake(context).CheckMemberRemovalAsync(context, id, change.Removed.Count, decisions).ConfigureAwait(false);
-            var changed = await groups.ModifyMembersAsync(id, MembersToAdd(request, change), change.Removed, expected, context.CancellationToken).ConfigureAwait(false);
-            if (!changed.IsSuccess)
-            {
-                throw new ScimException(changed.ToError());
-            }
-
-            if (GroupPolicyOperations.Applies(context))
-            {
-                await GroupPolicyOperations.MembersChangedAsync(
-                    context, GroupPolicyOperations.Describe(id, changed.Value!.Resource), change.Added, change.Removed, decisions).ConfigureAwait(false);
-            }
-
-            return new PatchOutcome(null, changed.Value!.Version, [ScimAttributes.Members]);
+            return await ApplyMembershipChangeAsync(context, groups, id, change, Displays(request), expected, decisions).ConfigureAwait(false);
         }
 
         var retries = context.Server.Options.CurrentValue.PatchConflictRetries;
@@ -505,7 +527,8 @@ internal static class ScimResourceOperations
     }
 
     /// <summary>The ids to add, with the <c>display</c> the request gave for them (Okta sends it).</summary>
-    private static List<GroupMember> MembersToAdd(PatchRequest request, MembershipChange change)
+    /// <summary>The <c>display</c> sent with each added member id (the last one wins).</summary>
+    private static Dictionary<string, string> Displays(PatchRequest request)
     {
         var displays = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var operation in request.Operations)
@@ -523,6 +546,6 @@ internal static class ScimResourceOperations
             }
         }
 
-        return [.. change.Added.Select(id => new GroupMember(id, null, displays.GetValueOrDefault(id)))];
+        return displays;
     }
 }
