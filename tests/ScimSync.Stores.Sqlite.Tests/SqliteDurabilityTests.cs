@@ -73,7 +73,14 @@ public sealed partial class SqliteDurabilityTests : IDisposable
                 }
             })).ToList();
 
-            // Let writes flow for a while (a few seconds at most), then kill the host with requests still in flight.
+            // Let writes flow for a while, then kill the host with requests still in flight. A loaded machine can take
+            // long for the first acknowledgement (the host is cold), so the few seconds start counting from it.
+            var firstWait = Stopwatch.StartNew();
+            while (acknowledged.IsEmpty && firstWait.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50);
+            }
+
             var pacing = Stopwatch.StartNew();
             while (acknowledged.Count < 300 && pacing.Elapsed < TimeSpan.FromSeconds(4))
             {
