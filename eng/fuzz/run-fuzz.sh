@@ -44,6 +44,8 @@ if [[ $mode == afl ]]; then
   cp -r "$bin" "$afl_bin"
   sharpfuzz "$afl_bin/ScimSync.Abstractions.dll"
   # dotnet is not an AFL-instrumented binary; the instrumentation is in the managed code SharpFuzz rewrote.
+  # A new session each run; crashes from earlier runs stay as $out/crash-*.
+  rm -rf "$out/afl"
   status=0
   AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 \
     afl-fuzz -i "$corpus" -o "$out/afl" -V "$seconds" -t 10000 -m none \
