@@ -46,6 +46,15 @@ public static partial class ScimPatch
         [NotNullWhen(false)] out ScimError? error,
         ScimPatchOptions? options = null)
     {
+        if (JsonText.FindInvalidText(utf8Json) is var invalid and >= 0)
+        {
+            request = null;
+            error = ScimError.InvalidSyntax(
+                $"The request body is not valid JSON: invalid UTF-8 or an unpaired surrogate escape at byte {invalid}.",
+                invalid);
+            return false;
+        }
+
         JsonNode? body;
         try
         {

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimSync.Errors;
+using ScimSync.Internal;
 using ScimSync.Schema;
 
 namespace ScimSync.Serialization;
@@ -82,6 +83,15 @@ public sealed partial class ScimResourceReader
         [NotNullWhen(true)] out JsonObject? resource,
         [NotNullWhen(false)] out ScimError? error)
     {
+        if (JsonText.FindInvalidText(utf8Json) is var invalid and >= 0)
+        {
+            resource = null;
+            error = ScimError.InvalidSyntax(
+                $"The request body is not valid JSON: invalid UTF-8 or an unpaired surrogate escape at byte {invalid}.",
+                invalid);
+            return false;
+        }
+
         JsonElement root;
         try
         {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using ScimSync.Errors;
+using ScimSync.Internal;
 using ScimSync.Patching;
 using ScimSync.Serialization;
 
@@ -81,6 +82,16 @@ internal static class ScimRequest
             {
                 var bytes = read.Buffer.ToArray();
                 reader.AdvanceTo(read.Buffer.End);
+
+                // Every JSON body comes through here; System.Text.Json would parse such strings and throw
+                // InvalidOperationException (a 500) only when one is read.
+                if (JsonText.FindInvalidText(bytes) is var invalid and >= 0)
+                {
+                    throw new ScimException(ScimError.InvalidSyntax(
+                        $"The request body is not valid JSON: invalid UTF-8 or an unpaired surrogate escape at byte {invalid}.",
+                        invalid));
+                }
+
                 return bytes;
             }
 
