@@ -382,13 +382,15 @@ internal class SqliteResourceStore : IResourceStore
         command.Parameters.AddWithValue("$group", groupId);
         command.Parameters.AddWithValue("$dir", Directory);
         command.Parameters.AddWithValue("$members", MembersJson(members));
+        // json_each walks the array in order, so the value named is the request's first missing one. (An ORDER BY here
+        // made SQLite sort through a temporary B-tree and cost twenty times the lookups themselves.)
         command.CommandText =
             """
-            SELECT m.id FROM (SELECT json_extract(j.value, '$.value') AS id, j.key AS k FROM json_each($members) j) m
+            SELECT m.id FROM (SELECT json_extract(j.value, '$.value') AS id FROM json_each($members) j) m
             WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = m.id AND directory = $dir)
               AND NOT EXISTS (SELECT 1 FROM groups WHERE id = m.id AND directory = $dir AND id <> $group)
               AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = $group AND member_id = m.id)
-            ORDER BY m.k LIMIT 1;
+            LIMIT 1;
             """;
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string missing)
         {
