@@ -3,6 +3,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
+using ScimSync.Internal;
 using ScimSync.Schema;
 
 namespace ScimSync.Patching;
@@ -98,6 +99,14 @@ public static partial class ScimPatch
         options ??= ScimPatchOptions.Default;
         change = null;
         displays = null;
+
+        // TryParse refuses a body with invalid text anywhere, even in a value this reader skips (a display, an
+        // unknown property), so this must too: the same scan, up front.
+        if (JsonText.FindInvalidText(utf8Json) >= 0)
+        {
+            return false;
+        }
+
         Span<byte> names = stackalloc byte[MaxOpenNameBytes];
 
         var ids = t_operationIds ?? [];
