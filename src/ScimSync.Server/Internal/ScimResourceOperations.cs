@@ -526,8 +526,7 @@ internal static class ScimResourceOperations
             : throw new ScimException(ScimError.PreconditionFailed("The resource's version does not match If-Match."));
     }
 
-    /// <summary>The ids to add, with the <c>display</c> the request gave for them (Okta sends it).</summary>
-    /// <summary>The <c>display</c> sent with each added member id (the last one wins).</summary>
+    /// <summary>The <c>display</c> the request gave for each added member id (Okta sends it; the last one wins).</summary>
     private static Dictionary<string, string> Displays(PatchRequest request)
     {
         var displays = new Dictionary<string, string>(StringComparer.Ordinal);

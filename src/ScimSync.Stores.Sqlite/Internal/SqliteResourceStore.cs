@@ -14,8 +14,8 @@ namespace ScimSync.Stores.Sqlite.Internal;
 internal delegate bool ResourceFilterMatcher(FilterNode filter, JsonObject resource);
 
 /// <summary>
-/// The SQLite store of one resource type. Each operation uses its own pooled connection; writes run in
-/// <c>BEGIN IMMEDIATE</c> transactions, so concurrent writers queue on SQLite's lock instead of deadlocking.
+/// The SQLite store of one resource type. Reads use pooled connections of their own; writes go through the file's
+/// group commit (<see cref="SqliteWriteBatcher"/>), each in a savepoint of a shared, fsync'd transaction.
 /// </summary>
 internal class SqliteResourceStore : IResourceStore
 {

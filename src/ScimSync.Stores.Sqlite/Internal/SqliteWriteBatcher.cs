@@ -31,8 +31,9 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
     private readonly SqliteDatabase _database;
     private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private long _committedBatches;
+    private long _committedWrites;
 
     public SqliteWriteBatcher(SqliteDatabase database)
     {
@@ -45,9 +46,6 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
     /// <summary>Gets the number of writes committed so far.</summary>
     public long CommittedWrites => Interlocked.Read(ref _committedWrites);
-
-    private long _committedBatches;
-    private long _committedWrites;
 
     /// <summary>
     /// Queues a write and waits until it is committed (on disk) or rolled back. The work must not commit or roll back
@@ -73,7 +71,6 @@ internal sealed class SqliteWriteBatcher : IDisposable
         {
             // Queued writes finish (their callers are waiting for them); shutdown waits a bounded time only.
             _loop.Wait(TimeSpan.FromSeconds(30));
-            _stopping.Dispose();
         }
     }
 
