@@ -1,0 +1,73 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ScimSync.Tool.Load;
+
+namespace ScimSync.Tool.Tests.Load;
+
+/// <summary>
+/// <c>scimsync load</c> at a tiny size over real HTTP against ScimSync: every phase runs without errors, the JSON report
+/// counts what was sent, and the store holds what the cycle created (warm-up included). Times are not asserted.
+/// </summary>
+public sealed class LoadCommandTests : IDisposable
+{
+    private const string Token = "load-test-token-0123456789abcdef";
+    private readonly string _directory = Directory.CreateTempSubdirectory("scimsync-load-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Load_SmallCycleAgainstScimSync_RunsEveryPhaseWithoutErrors()
+    {
+        await using var app = await StartAsync();
+        var json = Path.Combine(_directory, "load.json");
+
+        var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
+            ["load", "--base", BaseUrl(app), "--token", Token, "--users", "40", "--groups", "2", "--members", "30",
+             "--concurrency", "4", "--warmup", "10", "--json", json]).InvokeAsync();
+
+        Assert.Equal(0, exitCode);
+        var report = JsonNode.Parse(await File.ReadAllTextAsync(json))!;
+        var phases = report["target"]!["phases"]!.AsArray();
+        Assert.Equal(5, phases.Count);
+        Assert.All(phases, p => Assert.Equal(0, p!["errors"]!.GetValue<int>()));
+
+        // 40 users and 2 groups of the measured cycle, 10 users and 1 group of the warm-up; each group has its members.
+        using var client = new HttpClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+        Assert.Equal(50, JsonNode.Parse(await client.GetStringAsync(BaseUrl(app) + "/Users?count=0"))!["totalResults"]!.GetValue<int>());
+        var groups = JsonNode.Parse(await client.GetStringAsync(BaseUrl(app) + "/Groups"))!["Resources"]!.AsArray();
+        Assert.Equal(3, groups.Count);
+        Assert.Equal([10, 30, 30], groups.Select(g => g!["members"]?.AsArray().Count ?? 0).Order());
+    }
+
+    [Fact]
+    public async Task Load_RemoteTargetWithoutAllowRemote_IsRefused()
+    {
+        var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
+            ["load", "--base", "http://scim.example.com/scim/v2", "--token", Token, "--users", "1"]).InvokeAsync();
+
+        Assert.Equal(2, exitCode);
+    }
+
+    private static async Task<WebApplication> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddScimProvisioning(scim => scim
+            .AddConnection("default", c => c.UseBearerToken(Token))
+            .AddInMemoryStore());
+        var app = builder.Build();
+        app.MapScim("/scim");
+        await app.StartAsync();
+        return app;
+    }
+
+    private static string BaseUrl(WebApplication app) => app.Urls.First().TrimEnd('/') + "/scim/default/v2";
+}
