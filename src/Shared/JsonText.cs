@@ -12,6 +12,10 @@ namespace ScimSync.Internal;
 /// </summary>
 internal static class JsonText
 {
+    // A backslash starts an escape; a byte from 0x80 up starts a multi-byte UTF-8 sequence (or is invalid).
+    private static readonly SearchValues<byte> s_special = SearchValues.Create(
+        [(byte)'\\', .. Enumerable.Range(0x80, 0x80).Select(b => (byte)b)]);
+
     /// <summary>Finds the first byte that is not valid UTF-8 or starts an unpaired surrogate escape.</summary>
     /// <param name="utf8Json">JSON text. Outside strings a backslash is a syntax error anyway, so escapes are
     /// recognised without tracking whether the scan is inside a string.</param>
@@ -21,6 +25,14 @@ internal static class JsonText
         var offset = 0;
         while (offset < utf8Json.Length)
         {
+            // Plain ASCII without escapes is most of any body: skip it with a vectorised search.
+            var skip = utf8Json[offset..].IndexOfAny(s_special);
+            if (skip < 0)
+            {
+                return -1;
+            }
+
+            offset += skip;
             var b = utf8Json[offset];
             if (b == (byte)'\\')
             {
@@ -31,10 +43,6 @@ internal static class JsonText
                 }
 
                 offset += escape;
-            }
-            else if (b < 0x80)
-            {
-                offset++;
             }
             else
             {
