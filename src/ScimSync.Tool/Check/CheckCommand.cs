@@ -15,23 +15,8 @@ internal static class CheckCommand
     /// <param name="handler">The HTTP handler to send with (a real one unless a test passes its own).</param>
     public static Command Create(IAnsiConsole? console = null, HttpMessageHandler? handler = null)
     {
-        var baseUrl = new Option<Uri>("--base")
-        {
-            Description = "The SCIM base URL, e.g. https://host/scim/entra/v2.",
-            Required = true,
-            CustomParser = argument =>
-            {
-                var text = argument.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                {
-                    return uri;
-                }
-
-                argument.AddError($"'{text}' is not an absolute http(s) URL.");
-                return null;
-            },
-        };
-        var token = new Option<string>("--token") { Description = "The bearer token (default: the SCIMSYNC_TOKEN environment variable)." };
+        var baseUrl = EndpointOptions.BaseUrl("https://host/scim/entra/v2");
+        var token = EndpointOptions.Token();
         var includeWrites = new Option<bool>("--include-writes") { Description = "Also create, change and delete a test user and group (unique names, removed afterwards)." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for each response.", DefaultValueFactory = _ => 30 };
@@ -43,10 +28,8 @@ internal static class CheckCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = console ?? AnsiConsole.Console;
-            var bearer = result.GetValue(token) ?? Environment.GetEnvironmentVariable("SCIMSYNC_TOKEN");
-            if (string.IsNullOrEmpty(bearer))
+            if (EndpointOptions.ResolveToken(result, token, output) is not { } bearer)
             {
-                output.MarkupLine("[red]No token: pass --token or set SCIMSYNC_TOKEN.[/]");
                 return 2;
             }
 

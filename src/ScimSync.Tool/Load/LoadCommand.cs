@@ -14,23 +14,8 @@ internal static class LoadCommand
 {
     public static Command Create()
     {
-        var baseUrl = new Option<Uri>("--base")
-        {
-            Description = "The SCIM base URL, e.g. http://127.0.0.1:5080/scim/default/v2.",
-            Required = true,
-            CustomParser = argument =>
-            {
-                var text = argument.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                {
-                    return uri;
-                }
-
-                argument.AddError($"'{text}' is not an absolute http(s) URL.");
-                return null;
-            },
-        };
-        var token = new Option<string>("--token") { Description = "The bearer token (default: the SCIMSYNC_TOKEN environment variable)." };
+        var baseUrl = EndpointOptions.BaseUrl("http://127.0.0.1:5080/scim/default/v2");
+        var token = EndpointOptions.Token();
         var users = new Option<int>("--users") { Description = "Users to create.", DefaultValueFactory = _ => 10_000 };
         var groups = new Option<int>("--groups") { Description = "Groups to create.", DefaultValueFactory = _ => 100 };
         var members = new Option<int>("--members") { Description = "Members per group.", DefaultValueFactory = _ => 500 };
@@ -74,10 +59,8 @@ internal static class LoadCommand
                 return 2;
             }
 
-            var bearer = result.GetValue(token) ?? Environment.GetEnvironmentVariable("SCIMSYNC_TOKEN");
-            if (string.IsNullOrEmpty(bearer))
+            if (EndpointOptions.ResolveToken(result, token, AnsiConsole.Console) is not { } bearer)
             {
-                AnsiConsole.MarkupLine("[red]No token: pass --token or set SCIMSYNC_TOKEN.[/]");
                 return 2;
             }
 
