@@ -21,11 +21,11 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task Check_AgainstScimSyncWithWrites_EveryCheckPasses()
     {
-        await using var app = await StartAsync(ScimSyncHost);
+        await using var app = await TestEndpoint.StartScimSyncAsync(Token);
         var json = Path.Combine(_directory, "check.json");
 
         var (exitCode, output) = await ToolRunner.RunAsync(
-            c => CheckCommand.Create(c), "check", "--base", BaseUrl(app), "--token", Token, "--include-writes", "--json", json);
+            c => CheckCommand.Create(c), "check", "--base", TestEndpoint.BaseUrl(app), "--token", Token, "--include-writes", "--json", json);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("19 passed, 0 failed, 0 skipped", output, StringComparison.Ordinal);
@@ -36,16 +36,16 @@ public sealed class CheckCommandTests : IDisposable
         // Nothing is left behind.
         using var client = new HttpClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
-        var users = JsonNode.Parse(await client.GetStringAsync(BaseUrl(app) + "/Users"))!;
+        var users = JsonNode.Parse(await client.GetStringAsync(TestEndpoint.BaseUrl(app) + "/Users"))!;
         Assert.Equal(0, users["totalResults"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task Check_WithoutWrites_ReadsOnlyAndSkipsTheRest()
     {
-        await using var app = await StartAsync(ScimSyncHost);
+        await using var app = await TestEndpoint.StartScimSyncAsync(Token);
 
-        var (exitCode, output) = await ToolRunner.RunAsync(c => CheckCommand.Create(c), "check", "--base", BaseUrl(app), "--token", Token);
+        var (exitCode, output) = await ToolRunner.RunAsync(c => CheckCommand.Create(c), "check", "--base", TestEndpoint.BaseUrl(app), "--token", Token);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("7 passed, 0 failed, 12 skipped", output, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task Check_EndpointAnswering500_FailsWithExitCode1()
     {
-        await using var app = await StartAsync(builder =>
+        await using var app = await TestEndpoint.StartAsync(builder =>
         {
             var broken = builder.Build();
             broken.Run(context =>
@@ -66,7 +66,7 @@ public sealed class CheckCommandTests : IDisposable
             return broken;
         });
 
-        var (exitCode, output) = await ToolRunner.RunAsync(c => CheckCommand.Create(c), "check", "--base", BaseUrl(app), "--token", Token, "--include-writes");
+        var (exitCode, output) = await ToolRunner.RunAsync(c => CheckCommand.Create(c), "check", "--base", TestEndpoint.BaseUrl(app), "--token", Token, "--include-writes");
 
         Assert.Equal(1, exitCode);
         Assert.Contains("FAIL", output, StringComparison.Ordinal);
@@ -77,33 +77,11 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task Check_WrongToken_FailsEveryAuthenticatedCheck()
     {
-        await using var app = await StartAsync(ScimSyncHost);
+        await using var app = await TestEndpoint.StartScimSyncAsync(Token);
 
-        var (exitCode, output) = await ToolRunner.RunAsync(c => CheckCommand.Create(c), "check", "--base", BaseUrl(app), "--token", "not-the-token-0123456789");
+        var (exitCode, output) = await ToolRunner.RunAsync(c => CheckCommand.Create(c), "check", "--base", TestEndpoint.BaseUrl(app), "--token", "not-the-token-0123456789");
 
         Assert.Equal(1, exitCode);
         Assert.Contains("got 401", output, StringComparison.Ordinal);
     }
-
-    private static WebApplication ScimSyncHost(WebApplicationBuilder builder)
-    {
-        builder.Services.AddScimProvisioning(scim => scim
-            .AddConnection("default", c => c.UseBearerToken(Token))
-            .AddInMemoryStore());
-        var app = builder.Build();
-        app.MapScim("/scim");
-        return app;
-    }
-
-    private static async Task<WebApplication> StartAsync(Func<WebApplicationBuilder, WebApplication> build)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = build(builder);
-        await app.StartAsync();
-        return app;
-    }
-
-    private static string BaseUrl(WebApplication app) => app.Urls.First().TrimEnd('/') + "/scim/default/v2";
 }

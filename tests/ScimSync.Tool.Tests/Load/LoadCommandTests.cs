@@ -2,10 +2,6 @@
 
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ScimSync.Tool.Load;
 
 namespace ScimSync.Tool.Tests.Load;
@@ -24,11 +20,11 @@ public sealed class LoadCommandTests : IDisposable
     [Fact]
     public async Task Load_SmallCycleAgainstScimSync_RunsEveryPhaseWithoutErrors()
     {
-        await using var app = await StartAsync();
+        await using var app = await TestEndpoint.StartScimSyncAsync(Token);
         var json = Path.Combine(_directory, "load.json");
 
         var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
-            ["load", "--base", BaseUrl(app), "--token", Token, "--users", "40", "--groups", "2", "--members", "30",
+            ["load", "--base", TestEndpoint.BaseUrl(app), "--token", Token, "--users", "40", "--groups", "2", "--members", "30",
              "--concurrency", "4", "--warmup", "10", "--json", json]).InvokeAsync();
 
         Assert.Equal(0, exitCode);
@@ -40,8 +36,8 @@ public sealed class LoadCommandTests : IDisposable
         // 40 users and 2 groups of the measured cycle, 10 users and 1 group of the warm-up; each group has its members.
         using var client = new HttpClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
-        Assert.Equal(50, JsonNode.Parse(await client.GetStringAsync(BaseUrl(app) + "/Users?count=0"))!["totalResults"]!.GetValue<int>());
-        var groups = JsonNode.Parse(await client.GetStringAsync(BaseUrl(app) + "/Groups"))!["Resources"]!.AsArray();
+        Assert.Equal(50, JsonNode.Parse(await client.GetStringAsync(TestEndpoint.BaseUrl(app) + "/Users?count=0"))!["totalResults"]!.GetValue<int>());
+        var groups = JsonNode.Parse(await client.GetStringAsync(TestEndpoint.BaseUrl(app) + "/Groups"))!["Resources"]!.AsArray();
         Assert.Equal(3, groups.Count);
         Assert.Equal([10, 30, 30], groups.Select(g => g!["members"]?.AsArray().Count ?? 0).Order());
     }
@@ -54,20 +50,4 @@ public sealed class LoadCommandTests : IDisposable
 
         Assert.Equal(2, exitCode);
     }
-
-    private static async Task<WebApplication> StartAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddScimProvisioning(scim => scim
-            .AddConnection("default", c => c.UseBearerToken(Token))
-            .AddInMemoryStore());
-        var app = builder.Build();
-        app.MapScim("/scim");
-        await app.StartAsync();
-        return app;
-    }
-
-    private static string BaseUrl(WebApplication app) => app.Urls.First().TrimEnd('/') + "/scim/default/v2";
 }
