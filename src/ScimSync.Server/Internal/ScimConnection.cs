@@ -87,9 +87,20 @@ internal sealed class ScimConnection
         return match;
     }
 
-    /// <summary>The store package's provider, or one over the host's own single-directory stores.</summary>
-    private static IScimStoreProvider StoreProvider(IServiceProvider services) =>
-        services.GetService<IScimStoreProvider>() ?? new SingleDirectoryStoreProvider(services);
+    /// <summary>
+    /// The store package's provider, or one over the host's own single-directory stores, wrapped by the registered
+    /// <see cref="IScimStoreDecorator"/>s.
+    /// </summary>
+    private static IScimStoreProvider StoreProvider(IServiceProvider services)
+    {
+        var provider = services.GetService<IScimStoreProvider>() ?? new SingleDirectoryStoreProvider(services);
+        foreach (var decorator in services.GetRequiredService<ScimServerServices>().StoreDecorators)
+        {
+            provider = decorator.Decorate(provider);
+        }
+
+        return provider;
+    }
 }
 
 /// <summary>

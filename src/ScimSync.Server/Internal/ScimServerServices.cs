@@ -43,8 +43,16 @@ internal sealed class ScimResourceHandler
 }
 
 /// <summary>Shared services of the endpoints.</summary>
-internal sealed class ScimServerServices(ScimSchemaRegistry registry, IOptionsMonitor<ScimServerOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+internal sealed class ScimServerServices(
+    ScimSchemaRegistry registry,
+    IOptionsMonitor<ScimServerOptions> options,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory,
+    IEnumerable<IScimStoreDecorator> storeDecorators)
 {
+    /// <summary>Gets the store decorators, in registration order.</summary>
+    public IScimStoreDecorator[] StoreDecorators { get; } = [.. storeDecorators];
+
     public ScimSchemaRegistry Registry { get; } = registry;
 
     public IOptionsMonitor<ScimServerOptions> Options { get; } = options;

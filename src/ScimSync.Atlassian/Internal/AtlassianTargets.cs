@@ -1,0 +1,59 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScimSync.Atlassian.Products;
+using ScimSync.Atlassian.State;
+
+namespace ScimSync.Atlassian.Internal;
+
+/// <summary>A registered target's name.</summary>
+internal sealed record AtlassianTargetRegistration(string Name);
+
+/// <summary>Creates a product client over an <see cref="HttpClient"/> configured for the target.</summary>
+internal delegate AtlassianProductClient AtlassianClientFactory(string target, AtlassianProduct product);
+
+/// <summary>The configured targets: their options (current), a fresh product client per use, shared state and signals.</summary>
+internal sealed class AtlassianTargets
+{
+    private readonly IOptionsMonitor<AtlassianTargetOptions> _options;
+    private readonly AtlassianClientFactory _clients;
+    private readonly IAtlassianTargetState _state;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _signals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _runs = new(StringComparer.Ordinal);
+
+    public AtlassianTargets(
+        IEnumerable<AtlassianTargetRegistration> registrations,
+        IOptionsMonitor<AtlassianTargetOptions> options,
+        AtlassianClientFactory clients,
+        IAtlassianTargetState state,
+        ILoggerFactory loggerFactory)
+    {
+        Names = [.. registrations.Select(r => r.Name).Distinct(StringComparer.Ordinal)];
+        _options = options;
+        _clients = clients;
+        _state = state;
+        _logger = loggerFactory.CreateLogger("ScimSync.Atlassian");
+    }
+
+    public string[] Names { get; }
+
+    public string[] ForDirectory(string directory) =>
+        [.. Names.Where(n => string.Equals(_options.Get(n).Directory, directory, StringComparison.Ordinal))];
+
+    public bool Contains(string name) => Names.Contains(name, StringComparer.Ordinal);
+
+    public AtlassianTarget Get(string name)
+    {
+        var options = _options.Get(name);
+        return new AtlassianTarget(name, options, _clients(name, options.Product), _state, _logger)
+        {
+            OutboxSignal = _signals.GetOrAdd(name, _ => new SemaphoreSlim(0, int.MaxValue)),
+        };
+    }
+
+    /// <summary>The lock that keeps one reconciliation at a time per target.</summary>
+    public SemaphoreSlim RunGate(string name) => _runs.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+}
