@@ -126,7 +126,8 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
         {
             await ConvergePropertiesAsync(existing.Name, desired, sink, cancellationToken).ConfigureAwait(false);
         }
-        if (includeGroups || isNew || activeChanged)
+        // A product that cannot deactivate holds "inactive" as "in no group": its groups follow every change.
+        if (includeGroups || isNew || activeChanged || !Client.CanDeactivateUsers)
         {
             await ConvergeGroupsOfUserAsync(scimId, existing.Name, active, isNew, sink, cancellationToken).ConfigureAwait(false);
         }
