@@ -233,6 +233,12 @@ public sealed partial class JiraEmulator
                 status = StatusCodes.Status400BadRequest;
                 response = ErrorBody([], new() { ["active"] = refusal });
             }
+            else if (active == false && string.Equals(user.Name, AdminUsername, StringComparison.OrdinalIgnoreCase))
+            {
+                // Every request acts as the administrator, and Jira will not deactivate the user making the request.
+                status = StatusCodes.Status400BadRequest;
+                response = ErrorBody(["You cannot deactivate the user you are logged in as."], null);
+            }
             else
             {
                 if (newName is not null && !string.Equals(newName, user.Name, StringComparison.Ordinal))

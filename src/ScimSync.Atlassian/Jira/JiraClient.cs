@@ -205,13 +205,13 @@ public sealed class JiraClient : AtlassianProductClient, IAtlassianUserPropertie
             var values = page?["values"] as JsonArray ?? [];
             foreach (var value in values)
             {
-                if (value?["name"]?.GetValue<string>() is { } name)
+                if (Text(value?["name"]) is { } name)
                 {
                     names.Add(name);
                 }
             }
 
-            var isLast = page?["isLast"]?.GetValue<bool>() ?? true;
+            var isLast = Flag(page?["isLast"]) ?? true;
             if (isLast || values.Count == 0)
             {
                 return names;
@@ -265,7 +265,7 @@ public sealed class JiraClient : AtlassianProductClient, IAtlassianUserPropertie
         var keys = new List<string>();
         foreach (var project in projects)
         {
-            if (project?["key"]?.GetValue<string>() is not { } key)
+            if (project is null || Text(project["key"]) is not { } key)
             {
                 continue;
             }
@@ -273,7 +273,7 @@ public sealed class JiraClient : AtlassianProductClient, IAtlassianUserPropertie
             keys.Add(key);
             if (IsUser(project["lead"]?["name"], username))
             {
-                leads.Add(new AtlassianLead(AtlassianLeadKind.Project, key, null, project["name"]?.GetValue<string>() ?? key));
+                leads.Add(new AtlassianLead(AtlassianLeadKind.Project, key, null, Text(project["name"]) ?? key));
             }
         }
 
@@ -290,7 +290,7 @@ public sealed class JiraClient : AtlassianProductClient, IAtlassianUserPropertie
                 if (IsUser(component["lead"]?["name"], username) || IsUser(component["leadUserName"], username))
                 {
                     var id = component["id"]?.ToString() ?? string.Empty;
-                    leads.Add(new AtlassianLead(AtlassianLeadKind.Component, key, id, component["name"]?.GetValue<string>() ?? id));
+                    leads.Add(new AtlassianLead(AtlassianLeadKind.Component, key, id, Text(component["name"]) ?? id));
                 }
             }
         }
@@ -356,13 +356,13 @@ public sealed class JiraClient : AtlassianProductClient, IAtlassianUserPropertie
 
     private static AtlassianUser ReadUser(JsonNode node)
     {
-        var name = node["name"]?.GetValue<string>() ?? string.Empty;
+        var name = Text(node["name"]) ?? string.Empty;
         return new AtlassianUser(
-            node["key"]?.GetValue<string>() ?? name,
+            Text(node["key"]) ?? name,
             name,
-            node["displayName"]?.GetValue<string>() ?? name,
-            node["emailAddress"]?.GetValue<string>() is { Length: > 0 } email ? email : null,
-            node["active"]?.GetValue<bool>() ?? true);
+            Text(node["displayName"]) ?? name,
+            Text(node["emailAddress"]) is { Length: > 0 } email ? email : null,
+            Flag(node["active"]) ?? true);
     }
 
     private static List<string> GroupNames(JsonNode user)
@@ -372,7 +372,7 @@ public sealed class JiraClient : AtlassianProductClient, IAtlassianUserPropertie
         {
             foreach (var item in items)
             {
-                if (item?["name"]?.GetValue<string>() is { } name)
+                if (Text(item?["name"]) is { } name)
                 {
                     names.Add(name);
                 }
@@ -381,6 +381,12 @@ public sealed class JiraClient : AtlassianProductClient, IAtlassianUserPropertie
 
         return names;
     }
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static bool? Flag(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<bool>(out var flag) ? flag : null;
 
     private static bool IsUser(JsonNode? name, string username) =>
         name is JsonValue value && value.TryGetValue<string>(out var text) && string.Equals(text, username, StringComparison.OrdinalIgnoreCase);

@@ -72,6 +72,39 @@ public sealed class JiraClientErrorTests
     }
 
     [Fact]
+    public async Task AnyCall_RateLimited_ThrowsUnavailableWithRetryAfter()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var emulator = await Emulator.AtlassianEmulator.StartAsync(time: time);
+        emulator.Jira.PersonalAccessTokens.Add("t");
+        emulator.Jira.RateLimit = new Emulator.EmulatorRateLimit { MaxRequests = 1, RequestsAllowed = 1, Interval = TimeSpan.FromMinutes(1) };
+        using var http = new HttpClient { BaseAddress = emulator.Jira.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "t");
+        var client = new JiraClient(http);
+
+        Assert.NotNull(await client.FindUserAsync("admin", None));
+        var e = await Assert.ThrowsAsync<AtlassianProductException>(() => client.FindUserAsync("admin", None));
+
+        Assert.Equal(AtlassianErrorKind.Unavailable, e.Kind);
+        Assert.Equal(HttpStatusCode.TooManyRequests, e.StatusCode);
+        Assert.Equal(TimeSpan.FromMinutes(1), e.RetryAfter);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.NotNull(await client.FindUserAsync("admin", None));
+    }
+
+    [Fact]
+    public async Task SetActive_TheCallingAdministrator_ThrowsRefused()
+    {
+        await using var host = await JiraHost.StartAsync();
+
+        var e = await Assert.ThrowsAsync<AtlassianProductException>(() => host.Client.SetActiveAsync("admin", false, None));
+
+        Assert.Equal(AtlassianErrorKind.Refused, e.Kind);
+        Assert.True(host.Jira.FindUser("admin")!.Active);
+    }
+
+    [Fact]
     public async Task ListGroupMembers_FailureOnSecondPage_ThrowsUnavailable()
     {
         await using var host = await JiraHost.StartAsync();

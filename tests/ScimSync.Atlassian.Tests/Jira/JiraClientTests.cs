@@ -394,4 +394,21 @@ public sealed class JiraClientTests
         Assert.Equal(AtlassianErrorKind.Refused, e.Kind);
         Assert.Equal("admin", host.Jira.ProjectLead("ABC"));
     }
+
+    [Fact]
+    public async Task AddMembers_ConcurrentCallers_EveryUserEndsUpAMember()
+    {
+        await using var host = await JiraHost.StartAsync();
+        var names = Enumerable.Range(0, 20).Select(i => "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        foreach (var name in names)
+        {
+            host.Jira.AddUser(name);
+        }
+
+        await host.Client.EnsureGroupAsync("crowd", None);
+        await Task.WhenAll(names.Select(n => host.Client.AddMembersAsync("crowd", [n, names[0]], None)));
+
+        Assert.Equal(names.Order(StringComparer.OrdinalIgnoreCase), host.Jira.MembersOf("crowd"));
+        Assert.Equal(names.Order(StringComparer.OrdinalIgnoreCase), await host.Client.ListGroupMembersAsync("crowd", None));
+    }
 }
