@@ -270,6 +270,11 @@ public sealed partial class JiraEmulator
                 return WriteErrorsAsync(context, StatusCodes.Status404NotFound, [$"The user named '{username}' does not exist"], null);
             }
 
+            if (string.Equals(user.Name, AdminUsername, StringComparison.OrdinalIgnoreCase))
+            {
+                return WriteErrorsAsync(context, StatusCodes.Status400BadRequest, ["You cannot delete the user you are logged in as."], null);
+            }
+
             var projects = _projects.Values.Count(p => string.Equals(p.LeadKey, user.Key, StringComparison.Ordinal));
             if (projects > 0)
             {
@@ -346,6 +351,12 @@ public sealed partial class JiraEmulator
     {
         var username = Query(context, "username") ?? string.Empty;
         var key = (string)context.Request.RouteValues["propertyKey"]!;
+        if (System.Text.Encoding.UTF8.GetByteCount(key) > 255)
+        {
+            await WriteErrorsAsync(context, StatusCodes.Status400BadRequest, ["The property key must not be longer than 255 bytes."], null).ConfigureAwait(false);
+            return;
+        }
+
         var (ok, value) = await ReadBodyAsync(context).ConfigureAwait(false);
         if (!ok)
         {

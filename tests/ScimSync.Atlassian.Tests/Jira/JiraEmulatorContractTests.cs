@@ -308,6 +308,28 @@ public sealed class JiraEmulatorContractTests
         Assert.Equal("Client must be authenticated to access this resource.", body["errorMessages"]![0]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task DeleteUser_Missing_Returns404()
+    {
+        await using var host = await JiraHost.StartAsync();
+
+        using var response = await host.Http.DeleteAsync(new Uri("rest/api/2/user?username=nobody", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("The user named 'nobody' does not exist", (await ReadAsync(response))["errorMessages"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GroupMembers_MissingGroup_Returns404()
+    {
+        await using var host = await JiraHost.StartAsync();
+
+        using var response = await host.Http.GetAsync(new Uri("rest/api/2/group/member?groupname=nope", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.NotEmpty((await ReadAsync(response))["errorMessages"]!.AsArray());
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(JiraHost host, HttpMethod method, string uri, string json)
     {
         using var request = new HttpRequestMessage(method, new Uri(uri, UriKind.Relative))
