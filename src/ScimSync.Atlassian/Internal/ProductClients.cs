@@ -1,5 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using ScimSync.Atlassian.Jira;
 using ScimSync.Atlassian.Products;
 
 namespace ScimSync.Atlassian.Internal;
@@ -9,6 +10,7 @@ internal static class ProductClients
 {
     public static AtlassianProductClient Create(AtlassianProduct product, HttpClient http) => product switch
     {
+        AtlassianProduct.Jira => new JiraClient(http),
         _ => throw new NotSupportedException($"No client for {product} yet."),
     };
 }
