@@ -31,9 +31,9 @@ internal static class SampleToken
     }
 
     /// <summary>Reads the persisted token, or creates one (32 random bytes, base64url) on first run.</summary>
-    public static string LoadOrCreate(string dataDirectory)
+    public static string LoadOrCreate(string dataDirectory, string fileName = FileName)
     {
-        var path = Path.Combine(dataDirectory, FileName);
+        var path = Path.Combine(dataDirectory, fileName);
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing)
         {
             return existing;

@@ -92,7 +92,7 @@ public sealed class AtlassianReconciler
                         failures).ConfigureAwait(false);
                 }
 
-                await foreach (var group in AllAsync(groups, cancellationToken).ConfigureAwait(false))
+                await foreach (var group in runtime.Options.WriteScimGroups ? AllAsync(groups, cancellationToken) : NoneAsync())
                 {
                     groupsChecked++;
                     await GuardAsync(
@@ -127,6 +127,13 @@ public sealed class AtlassianReconciler
             failures.Add($"{what}: {e.Message}");
         }
     }
+
+#pragma warning disable CS1998 // an empty sequence needs no await
+    private static async IAsyncEnumerable<StoredResource> NoneAsync()
+    {
+        yield break;
+    }
+#pragma warning restore CS1998
 
     private static async IAsyncEnumerable<StoredResource> AllAsync(IResourceStore store, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

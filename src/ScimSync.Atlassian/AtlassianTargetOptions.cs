@@ -88,6 +88,20 @@ public sealed class AtlassianTargetOptions
     public AtlassianUserDeletion UserDeletion { get; set; } = AtlassianUserDeletion.Deactivate;
 
     /// <summary>
+    /// Gets or sets a value indicating whether ScimSync's groups (the identity provider's groups, as provisioned) are
+    /// written to the product as groups of the same name with the same members. Turn it off when the connections'
+    /// group mapping policies decide the product groups: users then join the target groups their provisioning
+    /// extension lists (on-the-fly, manual and default group mapping), and the identity provider's own groups stay
+    /// in ScimSync.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    /// <remarks>
+    /// Whatever this says, a user written by a connection with mapping policies gets the product username, email,
+    /// display name and groups its policies computed (<c>ProvisionedUser</c>), not the identity provider's raw values.
+    /// </remarks>
+    public bool WriteScimGroups { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets a value indicating whether deleting a group in ScimSync deletes the product's group. When
     /// <see langword="false"/> the product's group is left as it is (permission schemes may name it).
     /// </summary>

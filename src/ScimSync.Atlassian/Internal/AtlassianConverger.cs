@@ -17,6 +17,9 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
 {
     private const int MemberPageSize = 500;
 
+    /// <summary>The link key of a group the mapping policies name (it has no ScimSync id).</summary>
+    private const string MappedGroupKey = "mapped:";
+
     public AtlassianTarget Target => target;
 
     private AtlassianProductClient Client => target.Client;
@@ -127,9 +130,12 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
             await ConvergePropertiesAsync(existing.Name, desired, sink, cancellationToken).ConfigureAwait(false);
         }
         // A product that cannot deactivate holds "inactive" as "in no group": its groups follow every change.
-        if (includeGroups || isNew || activeChanged || !Client.CanDeactivateUsers)
+        var mappedGroups = ScimValues.MappedGroups(desired);
+        var mappedChanged = mappedGroups is not null
+            && (previous is null || !(ScimValues.MappedGroups(previous) ?? []).Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(mappedGroups.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase));
+        if (includeGroups || isNew || activeChanged || mappedChanged || !Client.CanDeactivateUsers)
         {
-            await ConvergeGroupsOfUserAsync(scimId, existing.Name, active, isNew, sink, cancellationToken).ConfigureAwait(false);
+            await ConvergeGroupsOfUserAsync(scimId, existing.Name, active, isNew, mappedGroups, sink, cancellationToken).ConfigureAwait(false);
         }
 
         return newLink;
@@ -344,10 +350,11 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
         }
     }
 
-    private async Task ConvergeGroupsOfUserAsync(string? scimId, string username, bool active, bool isNew, ChangeSink sink, CancellationToken cancellationToken)
+    private async Task ConvergeGroupsOfUserAsync(
+        string? scimId, string username, bool active, bool isNew, IReadOnlyList<string>? mappedGroups, ChangeSink sink, CancellationToken cancellationToken)
     {
-        var scimGroups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (scimId is not null)
+        var scimGroups = new HashSet<string>(mappedGroups ?? [], StringComparer.OrdinalIgnoreCase);
+        if (mappedGroups is null && scimId is not null && Options.WriteScimGroups)
         {
             foreach (var group in await groups.ListGroupsOfMemberAsync(scimId, cancellationToken).ConfigureAwait(false))
             {
@@ -383,6 +390,15 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
                 {
                     await EnsureGroupAsync(group, sink, cancellationToken).ConfigureAwait(false);
                     await AddMembersAsync(group, [username], sink, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (mappedGroups is not null && !sink.DryRun)
+            {
+                // Groups the policies map users into are the target's to manage (it removes users who leave them).
+                foreach (var group in mappedGroups)
+                {
+                    await State.SetGroupNameAsync(target.Name, MappedGroupKey + group.ToUpperInvariant(), group, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

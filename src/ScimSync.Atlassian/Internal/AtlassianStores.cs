@@ -27,7 +27,7 @@ internal sealed class AtlassianStoreProvider(IScimStoreProvider inner, Atlassian
     public IGroupStore GetGroupStore(string directory)
     {
         var store = inner.GetGroupStore(directory);
-        var forDirectory = targets.ForDirectory(directory);
+        var forDirectory = targets.ForDirectory(directory, groups: true);
         return forDirectory.Length == 0 ? store : new AtlassianGroupStore(inner.GetUserStore(directory), store, forDirectory, targets);
     }
 }

@@ -40,8 +40,9 @@ internal sealed class AtlassianTargets
 
     public string[] Names { get; }
 
-    public string[] ForDirectory(string directory) =>
-        [.. Names.Where(n => string.Equals(_options.Get(n).Directory, directory, StringComparison.Ordinal))];
+    /// <summary>The targets of a directory (for group writes: those that write ScimSync's groups).</summary>
+    public string[] ForDirectory(string directory, bool groups = false) =>
+        [.. Names.Where(n => _options.Get(n) is var o && string.Equals(o.Directory, directory, StringComparison.Ordinal) && (!groups || o.WriteScimGroups))];
 
     public bool Contains(string name) => Names.Contains(name, StringComparer.Ordinal);
 

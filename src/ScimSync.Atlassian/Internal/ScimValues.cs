@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimSync.Atlassian.Products;
+using ScimSync.Policies;
 
 namespace ScimSync.Atlassian.Internal;
 
@@ -21,17 +22,33 @@ internal static class ScimValues
         _ => true,
     };
 
-    /// <summary>The product's view of a user: username, display name (or the name's parts), and the primary, work or first email.</summary>
+    /// <summary>
+    /// The product's view of a user: what mapping policies computed (the provisioning extension) where they did,
+    /// else the username, display name (or the name's parts), and the primary, work or first email.
+    /// </summary>
     public static AtlassianUserData UserData(JsonObject user, string missingEmailFormat)
     {
-        var userName = UserName(user) ?? throw new InvalidOperationException("A stored User has no userName.");
+        var mapped = ProvisionedUser.Read(user);
+        var userName = mapped.UserName ?? UserName(user) ?? throw new InvalidOperationException("A stored User has no userName.");
         var name = Get(user, "name") as JsonObject;
         var displayName = Text(Get(user, "displayName"))
             ?? (name is null ? null : Text(Get(name, "formatted")))
             ?? Join(name is null ? null : Text(Get(name, "givenName")), name is null ? null : Text(Get(name, "familyName")))
             ?? userName;
-        var email = Email(user) ?? string.Format(CultureInfo.InvariantCulture, missingEmailFormat, userName);
-        return new AtlassianUserData(userName, displayName, email);
+        var email = mapped.Email ?? Email(user) ?? string.Format(CultureInfo.InvariantCulture, missingEmailFormat, userName);
+        return new AtlassianUserData(userName, mapped.DisplayName ?? displayName, email);
+    }
+
+    /// <summary>The target groups mapping policies gave a user, or <see langword="null"/> when no policy wrote it.</summary>
+    public static IReadOnlyList<string>? MappedGroups(JsonObject? user)
+    {
+        if (user is null)
+        {
+            return null;
+        }
+
+        var mapped = ProvisionedUser.Read(user);
+        return ReferenceEquals(mapped, ProvisionedUser.Empty) ? null : [.. mapped.Memberships.Memberships.Select(m => m.Group)];
     }
 
     /// <summary>Resolves an attribute path (<c>title</c>, <c>name.givenName</c>, or an extension's <c>urn:…:attribute</c>).</summary>
