@@ -91,7 +91,23 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
             var before = existing;
             await sink.ApplyAsync(
                 new AtlassianChange(target.Name, AtlassianChangeKind.UpdateUser, data.Name, Describe(before, data)),
-                async () => existing = await Client.UpdateUserAsync(before, data, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                async () =>
+                {
+                    try
+                    {
+                        existing = await Client.UpdateUserAsync(before, data, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (NotSupportedException e)
+                    {
+                        // A product that cannot rename (Confluence): the user keeps the product username (the link
+                        // follows its key), and everything else is still written.
+                        AtlassianLog.RenameUnsupported(target.Logger, target.Name, before.Name, data.Name, e);
+                        var kept = data with { Name = before.Name };
+                        existing = kept.DisplayName == before.DisplayName && string.Equals(kept.Email, before.Email, StringComparison.OrdinalIgnoreCase)
+                            ? before
+                            : await Client.UpdateUserAsync(before, kept, cancellationToken).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
             if (sink.DryRun)
             {
                 existing = existing with { Name = data.Name, DisplayName = data.DisplayName, Email = data.Email };

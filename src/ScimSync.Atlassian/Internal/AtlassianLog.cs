@@ -23,6 +23,9 @@ internal static partial class AtlassianLog
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Atlassian target {Target}: reconciliation {Mode} checked {Users} user(s) and {Groups} group(s), {Changes} change(s), {Failures} failure(s)")]
     public static partial void Reconciled(ILogger logger, string target, string mode, int users, int groups, int changes, int failures);
 
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Atlassian target {Target}: the product cannot rename users; '{Name}' keeps its username instead of '{NewName}'")]
+    public static partial void RenameUnsupported(ILogger logger, string target, string name, string newName, Exception exception);
+
     [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "Atlassian target {Target}: the outbox worker failed unexpectedly")]
     public static partial void OutboxFailed(ILogger logger, string target, Exception exception);
 }

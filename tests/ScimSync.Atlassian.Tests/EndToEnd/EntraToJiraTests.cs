@@ -18,8 +18,10 @@ public sealed class EntraToJiraTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        #region emulator
         _emulator = await AtlassianEmulator.StartAsync();
         _emulator.Jira.PersonalAccessTokens.Add(Pat);
+        #endregion
     }
 
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
@@ -194,6 +196,45 @@ public sealed class EntraToJiraTests : IAsyncLifetime
         Assert.Equal(4, _emulator.Jira.MembersOf("Engineering").Count);
         var report = await host.Reconciler.RunAsync("jira", dryRun: true);
         Assert.Empty(report.Changes);
+    }
+
+    [Fact]
+    public async Task Reconciliation_RepairsAUserReactivatedAndRegroupedByHandInJira()
+    {
+        await using var host = await StartAsync();
+        var alice = await host.CreateUserAsync("alice@contoso.com", "Alice");
+        var group = await host.CreateGroupAsync("Engineering");
+        using (await host.AddMembersAsync(group, alice))
+        {
+        }
+
+        using (await host.PatchAsync("Users/" + alice, """[{ "op": "Replace", "path": "active", "value": "False" }]"""))
+        {
+        }
+
+        _emulator.Jira.SetUserActive("alice@contoso.com", true);
+        _emulator.Jira.RemoveFromGroup("Engineering", "alice@contoso.com");
+        _emulator.Jira.AddUser("local.admin");
+        _emulator.Jira.AddToGroup("Engineering", "local.admin");
+
+        #region reconcile
+        var reconciler = host.Services.GetRequiredService<AtlassianReconciler>();
+        var dryRun = await reconciler.RunAsync("jira", dryRun: true);
+        foreach (var change in dryRun.Changes)
+        {
+            Console.WriteLine($"{change.Kind} {change.Subject} {change.Detail}");
+        }
+
+        var repaired = await reconciler.RunAsync("jira", dryRun: false);
+        #endregion
+
+        Assert.Equal(3, dryRun.Changes.Count);
+        Assert.True(_emulator.Jira.FindUser("local.admin")!.Active);
+        Assert.True(repaired.Completed);
+        Assert.Equal(dryRun.Changes.Select(c => (c.Kind, c.Subject)), repaired.Changes.Select(c => (c.Kind, c.Subject)));
+        Assert.False(_emulator.Jira.FindUser("alice@contoso.com")!.Active);
+        Assert.Equal(["alice@contoso.com"], _emulator.Jira.MembersOf("Engineering"));
+        Assert.Empty((await reconciler.RunAsync("jira", dryRun: true)).Changes);
     }
 
     [Fact]

@@ -31,8 +31,21 @@ internal sealed class SampleProcess : IAsyncDisposable
 
     public string PrintedToken => Output.Split('\n').Single(l => l.StartsWith("Secret Token:", StringComparison.Ordinal))["Secret Token:".Length..].Trim();
 
-    /// <summary>Starts <paramref name="sample"/> (for example <c>ScimSync.Samples.Host</c>) in <paramref name="workingDirectory"/>.</summary>
-    public static async Task<SampleProcess> StartAsync(string sample, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Gets the value printed after <paramref name="label"/> at the start of a line (the last such line).</summary>
+    public string Printed(string label) => Output.Split('\n').Last(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..].Trim();
+
+    /// <summary>
+    /// Starts <paramref name="sample"/> (for example <c>ScimSync.Samples.Host</c>) in <paramref name="workingDirectory"/>,
+    /// with <paramref name="arguments"/> after <c>--urls</c>; ready once it has printed <paramref name="tokens"/> tokens.
+    /// <see cref="BaseUrl"/> is that of <paramref name="connection"/>.
+    /// </summary>
+    public static async Task<SampleProcess> StartAsync(
+        string sample,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string> environment,
+        IReadOnlyList<string>? arguments = null,
+        int tokens = 1,
+        string connection = "default")
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -45,6 +58,10 @@ internal sealed class SampleProcess : IAsyncDisposable
         start.ArgumentList.Add(SampleAssembly(sample));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (name, value) in environment)
         {
@@ -61,9 +78,9 @@ internal sealed class SampleProcess : IAsyncDisposable
         while (await process.StandardOutput.ReadLineAsync(guard.Token) is { } line)
         {
             output.AppendLine(line);
-            if (line.StartsWith("Secret Token:", StringComparison.Ordinal))
+            if (line.StartsWith("Secret Token:", StringComparison.Ordinal) && --tokens == 0)
             {
-                return new SampleProcess(process, $"http://127.0.0.1:{port}/scim/default/v2/", output.ToString());
+                return new SampleProcess(process, $"http://127.0.0.1:{port}/scim/{connection}/v2/", output.ToString());
             }
         }
 
