@@ -8,7 +8,7 @@ using ScimSync.Atlassian.Products;
 
 namespace ScimSync.Atlassian.Tests.Confluence;
 
-/// <summary>How <see cref="ConfluenceClient"/> reports a refused token, an unavailable Confluence and a refusal.</summary>
+/// <summary>How <see cref="ConfluenceClient"/> reports a refused token and an unavailable Confluence (refusals: <see cref="ConfluenceClientTests"/>).</summary>
 public sealed class ConfluenceClientErrorTests
 {
     private static HttpClient Http(AtlassianEmulator emulator, string token)

@@ -39,8 +39,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task Seed_HasAdminInDefaultGroups()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
 
         Assert.Equal(["confluence-administrators", "confluence-users"], emulator.Confluence.GroupNames);
         Assert.Equal(["confluence-administrators", "confluence-users"], emulator.Confluence.GroupsOf("admin"));
@@ -50,8 +50,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task CreateUser_WithPassword_Returns201AndUserKey()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
 
         using var response = await http.PostAsync(
             "rest/api/admin/user",
@@ -66,8 +66,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task CreateUser_Duplicate_Returns409WithConfluenceErrorBody()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
         emulator.Confluence.AddUser("jdoe", "Jane Doe", "jdoe@example.com");
 
         using var response = await http.PostAsync(
@@ -92,8 +92,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task CreateUser_Invalid_Returns400(string json)
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
 
         using var response = await http.PostAsync("rest/api/admin/user", Json(json));
 
@@ -105,8 +105,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task GetUser_ExpandStatusAndPersonal_ReturnsKnownUser()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
         var user = emulator.Confluence.AddUser("jdoe", "Jane Doe", "jdoe@example.com", active: false);
 
         using var response = await http.GetAsync("rest/api/user?username=JDOE&expand=status,details.personal");
@@ -125,8 +125,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task GetUser_Missing_Returns404()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
 
         using var response = await http.GetAsync("rest/api/user?username=nobody");
 
@@ -138,8 +138,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task DisableEnable_Returns204AndIsIdempotent()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
         emulator.Confluence.AddUser("jdoe", "Jane Doe", "jdoe@example.com");
 
         using var first = await http.PutAsync("rest/api/admin/user/jdoe/disable", null);
@@ -157,8 +157,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task UpdateUser_ChangesFullNameAndEmail()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
         emulator.Confluence.AddUser("jdoe", "Jane Doe", "jdoe@example.com");
 
         using var response = await http.PutAsync("rest/api/admin/user/jdoe", Json("""{"fullName":"Jane Smith","email":"jsmith@example.com"}"""));
@@ -173,8 +173,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task DeleteUser_Returns202LongTaskThatFinishes()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
         emulator.Confluence.AddUser("jdoe", "Jane Doe", "jdoe@example.com");
         emulator.Confluence.AddMembership("confluence-users", "jdoe");
 
@@ -199,8 +199,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task CreateGroup_ThenDuplicate_Returns409_AndDelete_Returns204Then404()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
 
         using var created = await http.PostAsync("rest/api/admin/group", Json("""{"type":"group","name":"devs"}"""));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -218,8 +218,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task DeleteGroup_Administrators_Returns400()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
 
         using var response = await http.DeleteAsync("rest/api/admin/group/confluence-administrators");
 
@@ -231,8 +231,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task Membership_PutIsIdempotent_DeleteRemoves_MissingGroupIs404()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
         emulator.Confluence.AddUser("jdoe", "Jane Doe", "jdoe@example.com");
         emulator.Confluence.AddGroup("devs");
 
@@ -254,8 +254,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task GroupMembers_PagesWithStartLimitSizeAndNextLink()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
         emulator.Confluence.AddGroup("devs");
         foreach (var name in new[] { "u1", "u2", "u3" })
         {
@@ -281,8 +281,8 @@ public sealed class ConfluenceEmulatorContractTests
     public async Task MemberOf_ListsGroups_MissingUserIs404()
     {
         var (emulator, http) = await StartAsync();
-        await using var _ = emulator;
-        using var __ = http;
+        await using var running = emulator;
+        using var client = http;
 
         using var response = await http.GetAsync("rest/api/user/memberof?username=admin");
         var page = await BodyAsync(response);
