@@ -382,6 +382,14 @@ public sealed class BitbucketEmulator : EmulatedProduct
     private async Task UpdateUserAsync(HttpContext context)
     {
         var body = await EmulatorJson.ReadObjectAsync(context).ConfigureAwait(false);
+
+        // UserUpdate has name, displayName and email only: anything else (such as "active") is refused, as Bitbucket does.
+        if (body?.Select(p => p.Key).FirstOrDefault(k => k is not ("name" or "displayName" or "email")) is { } unknown)
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, $"Unrecognized field \"{unknown}\" (Class com.atlassian.stash.internal.rest.user.json.UserUpdate), not marked as ignorable", null).ConfigureAwait(false);
+            return;
+        }
+
         var name = EmulatorJson.String(body, "name");
         if (string.IsNullOrEmpty(name))
         {

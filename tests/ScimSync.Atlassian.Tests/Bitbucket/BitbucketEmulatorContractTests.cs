@@ -139,6 +139,22 @@ public sealed class BitbucketEmulatorContractTests
     }
 
     [Fact]
+    public async Task UpdateUser_ActiveField_Returns400_BecauseTheApiCannotDeactivate()
+    {
+        // https://community.developer.atlassian.com/t/rest-api-call-to-disable-user/58375 (BSERV-8817)
+        var (emulator, http) = await StartAsync();
+        await using var running = emulator;
+        using var client = http;
+        emulator.Bitbucket.AddUser("jdoe", "Jane Doe", "jdoe@example.com");
+
+        using var response = await http.PutAsync("rest/api/latest/admin/users", Json("""{"name":"jdoe","active":false}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("active", (await BodyAsync(response)).GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(emulator.Bitbucket.FindUser("jdoe")!.Active);
+    }
+
+    [Fact]
     public async Task RenameUser_KeepsIdAndMemberships()
     {
         var (emulator, http) = await StartAsync();
