@@ -523,11 +523,15 @@ public sealed class ConfluenceEmulator : EmulatedProduct
         var body = new JsonObject
         {
             ["id"] = id,
-            ["name"] = new JsonObject { ["key"] = "com.atlassian.confluence.user.delete.task.name", ["args"] = new JsonArray() },
+            ["name"] = new JsonObject
+            {
+                ["translation"] = "Delete user",
+                ["key"] = "com.atlassian.confluence.user.delete.task.name",
+                ["args"] = new JsonArray(),
+            },
             ["elapsedTime"] = 0,
             ["percentageComplete"] = 100,
             ["successful"] = true,
-            ["finished"] = true,
             ["messages"] = new JsonArray(),
         };
         return EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, body);

@@ -150,7 +150,13 @@ public sealed class ConfluenceClient : AtlassianProductClient
         for (var poll = 0; poll < MaxTaskPolls; poll++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, Relative($"rest/api/longtask/{P(taskId)}"));
-            using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await SendAsync(request, cancellationToken, HttpStatusCode.NotFound).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Confluence forgets finished tasks after a while: a task that is gone has run.
+                return;
+            }
+
             using var document = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
             var (finished, successful, messages) = ConfluenceJson.ReadTaskStatus(document.RootElement);
             if (finished)

@@ -67,7 +67,10 @@ internal static class ConfluenceJson
         };
     }
 
-    /// <summary>Reads a long task's status: finished, successful and its messages.</summary>
+    /// <summary>
+    /// Reads a long task's status (<c>percentageComplete</c>, <c>successful</c>, <c>messages</c>): finished when it is
+    /// complete (or says <c>finished</c>), successful and its messages.
+    /// </summary>
     public static (bool Finished, bool Successful, IReadOnlyList<string> Messages) ReadTaskStatus(JsonElement status)
     {
         var finished = (status.TryGetProperty("finished", out var f) && f.ValueKind == JsonValueKind.True)
