@@ -2,6 +2,7 @@
 
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Time.Testing;
 using ScimSync.Atlassian.Bitbucket;
 using ScimSync.Atlassian.Emulator;
 using ScimSync.Atlassian.Products;
@@ -91,5 +92,26 @@ public sealed class BitbucketClientErrorTests
         var admin = await client.FindUserAsync("admin", default);
 
         Assert.Equal("admin", admin!.Name);
+    }
+
+    [Fact]
+    public async Task RateLimited_ThrowsUnavailableWithRetryAfter_ThenRecoversWhenTheBucketRefills()
+    {
+        var time = new FakeTimeProvider();
+        await using var emulator = await AtlassianEmulator.StartAsync(time: time);
+        emulator.Bitbucket.PersonalAccessTokens.Add("t");
+        emulator.Bitbucket.RateLimit = new EmulatorRateLimit { MaxRequests = 1, RequestsAllowed = 1, Interval = TimeSpan.FromSeconds(2) };
+        using var http = Http(emulator, "t");
+        var client = new BitbucketClient(http);
+
+        await client.ListGroupMembersAsync("stash-users", default);
+        var e = await Assert.ThrowsAsync<AtlassianProductException>(() => client.ListGroupMembersAsync("stash-users", default));
+
+        Assert.Equal(AtlassianErrorKind.Unavailable, e.Kind);
+        Assert.Equal(HttpStatusCode.TooManyRequests, e.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(2), e.RetryAfter);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Contains("admin", await client.ListGroupMembersAsync("stash-users", default));
     }
 }
