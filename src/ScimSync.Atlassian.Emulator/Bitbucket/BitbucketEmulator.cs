@@ -361,22 +361,24 @@ public sealed class BitbucketEmulator : EmulatedProduct
             return ErrorAsync(context, StatusCodes.Status400BadRequest, "A password is required when notify is false.", "com.atlassian.bitbucket.validation.ArgumentValidationException", "password");
         }
 
+        bool created;
         lock (_gate)
         {
-            if (_users.ContainsKey(name))
+            created = !_users.ContainsKey(name);
+            if (created)
             {
-                return ErrorAsync(context, StatusCodes.Status409Conflict, $"A user with the name '{name}' already exists.", "com.atlassian.bitbucket.IntegrityException");
-            }
-
-            var user = new BitbucketUser(++_nextId, name, Slug(name), displayName, email, true);
-            _users[name] = user;
-            if (addToDefaultGroup && _groups.TryGetValue(DefaultGroup, out var members))
-            {
-                members.Add(user.Id);
+                var user = new BitbucketUser(++_nextId, name, Slug(name), displayName, email, true);
+                _users[name] = user;
+                if (addToDefaultGroup && _groups.TryGetValue(DefaultGroup, out var members))
+                {
+                    members.Add(user.Id);
+                }
             }
         }
 
-        return EmulatorJson.NoContent(context);
+        return created
+            ? EmulatorJson.NoContent(context)
+            : ErrorAsync(context, StatusCodes.Status409Conflict, $"A user with the name '{name}' already exists.", "com.atlassian.bitbucket.IntegrityException");
     }
 
     private async Task UpdateUserAsync(HttpContext context)
@@ -501,18 +503,20 @@ public sealed class BitbucketEmulator : EmulatedProduct
             return ErrorAsync(context, StatusCodes.Status400BadRequest, "The name parameter is required.", "com.atlassian.bitbucket.validation.ArgumentValidationException", "name");
         }
 
+        bool created;
         lock (_gate)
         {
-            if (_groups.ContainsKey(name))
+            created = !_groups.ContainsKey(name);
+            if (created)
             {
-                return ErrorAsync(context, StatusCodes.Status409Conflict, $"The group '{name}' already exists.", "com.atlassian.bitbucket.user.DuplicateGroupException");
+                _groups[name] = [];
+                _groupNames[name] = name;
             }
-
-            _groups[name] = [];
-            _groupNames[name] = name;
         }
 
-        return EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, GroupJson(name));
+        return created
+            ? EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, GroupJson(name))
+            : ErrorAsync(context, StatusCodes.Status409Conflict, $"The group '{name}' already exists.", "com.atlassian.bitbucket.user.DuplicateGroupException");
     }
 
     private Task DeleteGroupAsync(HttpContext context)
@@ -550,29 +554,35 @@ public sealed class BitbucketEmulator : EmulatedProduct
 
     private Task AddAsync(HttpContext context, List<string> groups, List<string> users)
     {
+        string? missingGroup;
+        string? missingUser = null;
         lock (_gate)
         {
             // All or nothing: every group and user must exist before anything changes.
-            if (groups.Find(g => !_groups.ContainsKey(g)) is { } missingGroup)
+            missingGroup = groups.Find(g => !_groups.ContainsKey(g));
+            if (missingGroup is null)
             {
-                return ErrorAsync(context, StatusCodes.Status404NotFound, $"Group {missingGroup} does not exist.", NoSuchGroup);
+                missingUser = users.Find(u => !_users.ContainsKey(u));
             }
 
-            if (users.Find(u => !_users.ContainsKey(u)) is { } missingUser)
+            if (missingGroup is null && missingUser is null)
             {
-                return ErrorAsync(context, StatusCodes.Status404NotFound, $"User {missingUser} does not exist.", NoSuchUser);
-            }
-
-            foreach (var group in groups)
-            {
-                foreach (var user in users)
+                foreach (var group in groups)
                 {
-                    _groups[group].Add(_users[user].Id);
+                    foreach (var user in users)
+                    {
+                        _groups[group].Add(_users[user].Id);
+                    }
                 }
             }
         }
 
-        return EmulatorJson.NoContent(context, StatusCodes.Status200OK);
+        return (missingGroup, missingUser) switch
+        {
+            ({ } group, _) => ErrorAsync(context, StatusCodes.Status404NotFound, $"Group {group} does not exist.", NoSuchGroup),
+            (_, { } user) => ErrorAsync(context, StatusCodes.Status404NotFound, $"User {user} does not exist.", NoSuchUser),
+            _ => EmulatorJson.NoContent(context, StatusCodes.Status200OK),
+        };
     }
 
     private async Task RemoveMembershipAsync(HttpContext context, bool userIsContext)
@@ -581,24 +591,24 @@ public sealed class BitbucketEmulator : EmulatedProduct
         var contextValue = EmulatorJson.String(body, "context") ?? string.Empty;
         var item = EmulatorJson.String(body, "itemName") ?? string.Empty;
         var (username, group) = userIsContext ? (contextValue, item) : (item, contextValue);
-        Task answer;
+        bool userFound;
+        var groupFound = false;
         lock (_gate)
         {
-            if (!_users.TryGetValue(username, out var user))
+            userFound = _users.TryGetValue(username, out var user);
+            if (userFound && _groups.TryGetValue(group, out var members))
             {
-                answer = ErrorAsync(context, StatusCodes.Status404NotFound, $"User {username} does not exist.", NoSuchUser);
-            }
-            else if (!_groups.TryGetValue(group, out var members))
-            {
-                answer = ErrorAsync(context, StatusCodes.Status404NotFound, $"Group {group} does not exist.", NoSuchGroup);
-            }
-            else
-            {
-                members.Remove(user.Id);
-                answer = EmulatorJson.NoContent(context, StatusCodes.Status200OK);
+                groupFound = true;
+                members.Remove(user!.Id);
             }
         }
 
+        var answer = (userFound, groupFound) switch
+        {
+            (false, _) => ErrorAsync(context, StatusCodes.Status404NotFound, $"User {username} does not exist.", NoSuchUser),
+            (_, false) => ErrorAsync(context, StatusCodes.Status404NotFound, $"Group {group} does not exist.", NoSuchGroup),
+            _ => EmulatorJson.NoContent(context, StatusCodes.Status200OK),
+        };
         await answer.ConfigureAwait(false);
     }
 

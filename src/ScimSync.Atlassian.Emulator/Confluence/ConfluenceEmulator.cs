@@ -400,14 +400,10 @@ public sealed class ConfluenceEmulator : EmulatedProduct
             return;
         }
 
-        ConfluenceUser user;
+        ConfluenceUser? user = null;
         lock (_gate)
         {
-            if (_users.ContainsKey(name!))
-            {
-                user = null!;
-            }
-            else
+            if (!_users.ContainsKey(name!))
             {
                 user = new ConfluenceUser(NewKey(), name!, fullName!, email!, true);
                 _users[user.Name] = user;
