@@ -84,8 +84,20 @@ public sealed class ConfluenceClient : AtlassianProductClient
         using var request = new HttpRequestMessage(HttpMethod.Post, Relative("rest/api/admin/user")) { Content = Json(body) };
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         using var document = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
-        var key = document.RootElement.TryGetProperty("userKey", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : string.Empty;
-        return new AtlassianUser(key, name, user.DisplayName, user.Email, true);
+        if (document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("userKey", out var key)
+            && key.ValueKind == JsonValueKind.String)
+        {
+            return new AtlassianUser(key.GetString()!, name, user.DisplayName, user.Email, true);
+        }
+
+        // Without the key in the answer, read the user back.
+        return await FindUserAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new AtlassianProductException(
+                AtlassianProduct.Confluence,
+                AtlassianErrorKind.NotFound,
+                null,
+                [$"Confluence created the user '{name}' but does not find it."]);
     }
 
     /// <inheritdoc/>

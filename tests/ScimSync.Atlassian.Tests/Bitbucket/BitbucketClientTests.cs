@@ -314,4 +314,20 @@ public sealed class BitbucketClientTests : IAsyncLifetime, IDisposable
         Assert.Equal(["r&d team+eu #1?"], await _client.ListGroupsOfUserAsync("j.doe@corp", default));
         Assert.Equal("j.doe@corp", (await _client.FindUserAsync("j.doe@corp", default))!.Name);
     }
+
+    [Fact]
+    public async Task ConcurrentChanges_AllApply()
+    {
+        Bitbucket.AddGroup("devs");
+        var names = Enumerable.Range(0, 40).Select(i => string.Create(CultureInfo.InvariantCulture, $"c{i:D2}")).ToArray();
+        foreach (var name in names)
+        {
+            Bitbucket.AddUser(name, name, name + "@example.com");
+        }
+
+        await Task.WhenAll(names.Select(n => _client.AddMembersAsync("devs", [n], default)));
+        await Task.WhenAll(names.Where((_, i) => i % 2 == 0).Select(n => _client.RemoveMemberAsync("devs", n, default)));
+
+        Assert.Equal(names.Where((_, i) => i % 2 == 1), Bitbucket.MembersOf("devs"));
+    }
 }

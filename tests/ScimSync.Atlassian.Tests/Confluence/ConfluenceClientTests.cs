@@ -1,5 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using ScimSync.Atlassian.Confluence;
@@ -305,5 +306,21 @@ public sealed class ConfluenceClientTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(["j.doe@corp"], await _client.ListGroupMembersAsync("r&d team+eu #1?", default));
         Assert.Equal(["r&d team+eu #1?"], await _client.ListGroupsOfUserAsync("j.doe@corp", default));
+    }
+
+    [Fact]
+    public async Task ConcurrentChanges_AllApply()
+    {
+        Confluence.AddGroup("devs");
+        var names = Enumerable.Range(0, 40).Select(i => string.Create(CultureInfo.InvariantCulture, $"c{i:D2}")).ToArray();
+        foreach (var name in names)
+        {
+            Confluence.AddUser(name, name, name + "@example.com");
+        }
+
+        await Task.WhenAll(names.Select(n => _client.AddMembersAsync("devs", [n], default)));
+        await Task.WhenAll(names.Where((_, i) => i % 2 == 0).Select(n => _client.RemoveMemberAsync("devs", n, default)));
+
+        Assert.Equal(names.Where((_, i) => i % 2 == 1), Confluence.MembersOf("devs"));
     }
 }
