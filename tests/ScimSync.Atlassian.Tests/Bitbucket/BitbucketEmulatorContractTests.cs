@@ -9,9 +9,8 @@ using ScimSync.Atlassian.Emulator;
 namespace ScimSync.Atlassian.Tests.Bitbucket;
 
 /// <summary>
-/// The emulated Bitbucket answers as Bitbucket Data Center's REST reference documents (Permission management:
-/// https://developer.atlassian.com/server/bitbucket/rest/v819/api-group-permission-management and
-/// https://developer.atlassian.com/server/bitbucket/rest/v906/api-group-permission-management).
+/// The emulated Bitbucket answers as Bitbucket Data Center's REST reference documents (group "Permission management" of
+/// https://developer.atlassian.com/server/bitbucket/rest/, OpenAPI document 8.19).
 /// </summary>
 public sealed class BitbucketEmulatorContractTests
 {
