@@ -39,7 +39,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
     private readonly Dictionary<string, ConfluenceUser> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, SortedSet<string>> _groups = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _groupNames = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> _tasks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeletionTask> _tasks = new(StringComparer.Ordinal);
     private long _nextKey;
     private long _nextTask;
 
@@ -66,6 +66,26 @@ public sealed class ConfluenceEmulator : EmulatedProduct
             Volatile.Write(ref field, value);
         }
     } = 200;
+
+    /// <summary>
+    /// Gets or sets how many times the status of a user deletion task answers "in progress" before it finishes.
+    /// </summary>
+    /// <value>Defaults to 0: the task has finished when its status is first read.</value>
+    public int UserDeletionPolls
+    {
+        get => Volatile.Read(ref field);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            Volatile.Write(ref field, value);
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the message a user deletion task fails with, or <see langword="null"/> (the default) for tasks that
+    /// succeed. A failed task leaves the user in place.
+    /// </summary>
+    public string? UserDeletionFailure { get; set; }
 
     /// <summary>Gets a snapshot of every user, ordered by name.</summary>
     public IReadOnlyList<ConfluenceUser> Users
@@ -474,17 +494,22 @@ public sealed class ConfluenceEmulator : EmulatedProduct
     {
         var username = Route(context, "username");
         string? task = null;
+        var failure = UserDeletionFailure;
         lock (_gate)
         {
-            if (_users.Remove(username))
+            if (_users.ContainsKey(username))
             {
-                foreach (var members in _groups.Values)
+                if (failure is null)
                 {
-                    members.Remove(username.ToLowerInvariant());
+                    _users.Remove(username);
+                    foreach (var members in _groups.Values)
+                    {
+                        members.Remove(username.ToLowerInvariant());
+                    }
                 }
 
                 task = string.Create(CultureInfo.InvariantCulture, $"{++_nextTask}");
-                _tasks.Add(task);
+                _tasks[task] = new DeletionTask(UserDeletionPolls, failure);
             }
         }
 
@@ -493,7 +518,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
             return WriteErrorAsync(context, StatusCodes.Status404NotFound, $"No user found with username: {username}");
         }
 
-        // A LongTaskSubmission pointing at the task's status; the emulator finishes the task at once.
+        // A LongTaskSubmission pointing at the task's status.
         var body = new JsonObject
         {
             ["id"] = task,
@@ -505,13 +530,16 @@ public sealed class ConfluenceEmulator : EmulatedProduct
     private Task GetTaskAsync(HttpContext context)
     {
         var id = Route(context, "id");
-        bool known;
+        DeletionTask? task;
         lock (_gate)
         {
-            known = _tasks.Contains(id);
+            if (_tasks.TryGetValue(id, out task) && task.PollsLeft > 0)
+            {
+                _tasks[id] = task with { PollsLeft = task.PollsLeft - 1 };
+            }
         }
 
-        if (!known)
+        if (task is null)
         {
             return WriteErrorAsync(context, StatusCodes.Status404NotFound, $"No long task found with id: {id}");
         }
@@ -526,9 +554,11 @@ public sealed class ConfluenceEmulator : EmulatedProduct
                 ["args"] = new JsonArray(),
             },
             ["elapsedTime"] = 0,
-            ["percentageComplete"] = 100,
-            ["successful"] = true,
-            ["messages"] = new JsonArray(),
+            ["percentageComplete"] = task.PollsLeft > 0 ? 50 : 100,
+            ["successful"] = task.PollsLeft == 0 && task.Failure is null,
+            ["messages"] = task.PollsLeft == 0 && task.Failure is { } failure
+                ? new JsonArray(new JsonObject { ["translation"] = failure, ["key"] = failure, ["args"] = new JsonArray() })
+                : new JsonArray(),
         };
         return EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }
@@ -643,4 +673,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
             ? WriteErrorAsync(context, StatusCodes.Status404NotFound, $"No user found with username: {username}")
             : PageAsync(context, groups, "/rest/api/user/memberof");
     }
+
+    /// <summary>A user deletion task: the status reads left before it finishes, and its failure, if any.</summary>
+    private sealed record DeletionTask(int PollsLeft, string? Failure);
 }

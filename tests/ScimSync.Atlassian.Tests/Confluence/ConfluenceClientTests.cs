@@ -169,6 +169,33 @@ public sealed class ConfluenceClientTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task DeleteUser_TaskInProgress_PollsUntilItFinishes()
+    {
+        Confluence.AddUser("jdoe", "Jane Doe", "jdoe@example.com");
+        Confluence.UserDeletionPolls = 2;
+        var before = Confluence.Faults.RequestCount;
+
+        await _client.DeleteUserAsync("jdoe", default);
+
+        // The DELETE, two status reads in progress and the one that finds the task finished.
+        Assert.Equal(4, Confluence.Faults.RequestCount - before);
+        Assert.Null(Confluence.FindUser("jdoe"));
+    }
+
+    [Fact]
+    public async Task DeleteUser_TaskFails_ThrowsRefusedWithTheTaskMessage()
+    {
+        Confluence.AddUser("jdoe", "Jane Doe", "jdoe@example.com");
+        Confluence.UserDeletionFailure = "The user could not be removed.";
+
+        var e = await Assert.ThrowsAsync<AtlassianProductException>(() => _client.DeleteUserAsync("jdoe", default));
+
+        Assert.Equal(AtlassianErrorKind.Refused, e.Kind);
+        Assert.Equal(["The user could not be removed."], e.Messages);
+        Assert.NotNull(Confluence.FindUser("jdoe"));
+    }
+
+    [Fact]
     public async Task EnsureGroup_CreatesOnce()
     {
         Assert.True(await _client.EnsureGroupAsync("devs", default));
