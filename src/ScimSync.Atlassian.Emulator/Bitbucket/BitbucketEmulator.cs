@@ -243,7 +243,7 @@ public sealed class BitbucketEmulator : EmulatedProduct
             ["message"] = message,
             ["exceptionName"] = exceptionName,
         };
-        return EmulatorJson.WriteAsync(context, status, new JsonObject { ["errors"] = new JsonArray(error) });
+        return ConfluenceBitbucketJson.WriteAsync(context, status, new JsonObject { ["errors"] = new JsonArray(error) });
     }
 
     private static string Slug(string name)
@@ -291,8 +291,8 @@ public sealed class BitbucketEmulator : EmulatedProduct
 
     private Task PageAsync(HttpContext context, List<JsonObject> all)
     {
-        var start = EmulatorJson.Query(context, "start", 0);
-        var limit = Math.Min(Math.Max(EmulatorJson.Query(context, "limit", 25), 1), MaxPageSize);
+        var start = ConfluenceBitbucketJson.Query(context, "start", 0);
+        var limit = Math.Min(Math.Max(ConfluenceBitbucketJson.Query(context, "limit", 25), 1), MaxPageSize);
         var page = all.Skip(start).Take(limit).ToList();
         var values = new JsonArray();
         foreach (var value in page)
@@ -314,7 +314,7 @@ public sealed class BitbucketEmulator : EmulatedProduct
             body["nextPageStart"] = start + page.Count;
         }
 
-        return EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, body);
+        return ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }
 
     private Task GetUsersAsync(HttpContext context)
@@ -340,7 +340,7 @@ public sealed class BitbucketEmulator : EmulatedProduct
 
         return user is null
             ? ErrorAsync(context, StatusCodes.Status404NotFound, $"User {slug} does not exist.", NoSuchUser)
-            : EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user));
+            : ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user));
     }
 
     private Task CreateUserAsync(HttpContext context)
@@ -377,13 +377,13 @@ public sealed class BitbucketEmulator : EmulatedProduct
         }
 
         return created
-            ? EmulatorJson.NoContent(context)
+            ? ConfluenceBitbucketJson.NoContent(context)
             : ErrorAsync(context, StatusCodes.Status409Conflict, $"A user with the name '{name}' already exists.", "com.atlassian.bitbucket.IntegrityException");
     }
 
     private async Task UpdateUserAsync(HttpContext context)
     {
-        var body = await EmulatorJson.ReadObjectAsync(context).ConfigureAwait(false);
+        var body = await ConfluenceBitbucketJson.ReadObjectAsync(context).ConfigureAwait(false);
 
         // UserUpdate has name, displayName and email only: anything else (such as "active") is refused, as Bitbucket does.
         if (body?.Select(p => p.Key).FirstOrDefault(k => k is not ("name" or "displayName" or "email")) is { } unknown)
@@ -392,7 +392,7 @@ public sealed class BitbucketEmulator : EmulatedProduct
             return;
         }
 
-        var name = EmulatorJson.String(body, "name");
+        var name = ConfluenceBitbucketJson.String(body, "name");
         if (string.IsNullOrEmpty(name))
         {
             await ErrorAsync(context, StatusCodes.Status400BadRequest, "The name of the user to update is required.", "com.atlassian.bitbucket.validation.ArgumentValidationException", "name").ConfigureAwait(false);
@@ -407,8 +407,8 @@ public sealed class BitbucketEmulator : EmulatedProduct
             {
                 user = user with
                 {
-                    DisplayName = EmulatorJson.String(body, "displayName") ?? user.DisplayName,
-                    Email = EmulatorJson.String(body, "email") ?? user.Email,
+                    DisplayName = ConfluenceBitbucketJson.String(body, "displayName") ?? user.DisplayName,
+                    Email = ConfluenceBitbucketJson.String(body, "email") ?? user.Email,
                 };
                 _users[user.Name] = user;
             }
@@ -416,7 +416,7 @@ public sealed class BitbucketEmulator : EmulatedProduct
 
         await (user is null
             ? ErrorAsync(context, StatusCodes.Status404NotFound, $"User {name} does not exist.", NoSuchUser)
-            : EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user))).ConfigureAwait(false);
+            : ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user))).ConfigureAwait(false);
     }
 
     private Task DeleteUserAsync(HttpContext context)
@@ -441,14 +441,14 @@ public sealed class BitbucketEmulator : EmulatedProduct
 
         return user is null
             ? ErrorAsync(context, StatusCodes.Status404NotFound, $"User {name} does not exist.", NoSuchUser)
-            : EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user));
+            : ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user));
     }
 
     private async Task RenameUserAsync(HttpContext context)
     {
-        var body = await EmulatorJson.ReadObjectAsync(context).ConfigureAwait(false);
-        var name = EmulatorJson.String(body, "name") ?? string.Empty;
-        var newName = EmulatorJson.String(body, "newName") ?? string.Empty;
+        var body = await ConfluenceBitbucketJson.ReadObjectAsync(context).ConfigureAwait(false);
+        var name = ConfluenceBitbucketJson.String(body, "name") ?? string.Empty;
+        var newName = ConfluenceBitbucketJson.String(body, "newName") ?? string.Empty;
         if (name.Length == 0 || string.IsNullOrWhiteSpace(newName))
         {
             await ErrorAsync(context, StatusCodes.Status400BadRequest, "The name and newName are required.", "com.atlassian.bitbucket.validation.ArgumentValidationException").ConfigureAwait(false);
@@ -480,7 +480,7 @@ public sealed class BitbucketEmulator : EmulatedProduct
 
         await (user is null
             ? ErrorAsync(context, StatusCodes.Status404NotFound, $"User {name} does not exist.", NoSuchUser)
-            : EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user))).ConfigureAwait(false);
+            : ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user))).ConfigureAwait(false);
     }
 
     private Task GetGroupsAsync(HttpContext context)
@@ -515,7 +515,7 @@ public sealed class BitbucketEmulator : EmulatedProduct
         }
 
         return created
-            ? EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, GroupJson(name))
+            ? ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, GroupJson(name))
             : ErrorAsync(context, StatusCodes.Status409Conflict, $"The group '{name}' already exists.", "com.atlassian.bitbucket.user.DuplicateGroupException");
     }
 
@@ -533,21 +533,21 @@ public sealed class BitbucketEmulator : EmulatedProduct
 
         return removed is null
             ? ErrorAsync(context, StatusCodes.Status404NotFound, $"Group {name} does not exist.", NoSuchGroup)
-            : EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, GroupJson(removed));
+            : ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, GroupJson(removed));
     }
 
     private async Task AddUsersToGroupAsync(HttpContext context)
     {
-        var body = await EmulatorJson.ReadObjectAsync(context).ConfigureAwait(false);
-        var group = EmulatorJson.String(body, "group") ?? string.Empty;
+        var body = await ConfluenceBitbucketJson.ReadObjectAsync(context).ConfigureAwait(false);
+        var group = ConfluenceBitbucketJson.String(body, "group") ?? string.Empty;
         var users = (body?["users"] as JsonArray ?? []).Select(u => u?.GetValue<string>() ?? string.Empty).ToList();
         await AddAsync(context, [group], users).ConfigureAwait(false);
     }
 
     private async Task AddUserToGroupsAsync(HttpContext context)
     {
-        var body = await EmulatorJson.ReadObjectAsync(context).ConfigureAwait(false);
-        var user = EmulatorJson.String(body, "user") ?? string.Empty;
+        var body = await ConfluenceBitbucketJson.ReadObjectAsync(context).ConfigureAwait(false);
+        var user = ConfluenceBitbucketJson.String(body, "user") ?? string.Empty;
         var groups = (body?["groups"] as JsonArray ?? []).Select(g => g?.GetValue<string>() ?? string.Empty).ToList();
         await AddAsync(context, groups, [user]).ConfigureAwait(false);
     }
@@ -581,15 +581,15 @@ public sealed class BitbucketEmulator : EmulatedProduct
         {
             ({ } group, _) => ErrorAsync(context, StatusCodes.Status404NotFound, $"Group {group} does not exist.", NoSuchGroup),
             (_, { } user) => ErrorAsync(context, StatusCodes.Status404NotFound, $"User {user} does not exist.", NoSuchUser),
-            _ => EmulatorJson.NoContent(context, StatusCodes.Status200OK),
+            _ => ConfluenceBitbucketJson.NoContent(context, StatusCodes.Status200OK),
         };
     }
 
     private async Task RemoveMembershipAsync(HttpContext context, bool userIsContext)
     {
-        var body = await EmulatorJson.ReadObjectAsync(context).ConfigureAwait(false);
-        var contextValue = EmulatorJson.String(body, "context") ?? string.Empty;
-        var item = EmulatorJson.String(body, "itemName") ?? string.Empty;
+        var body = await ConfluenceBitbucketJson.ReadObjectAsync(context).ConfigureAwait(false);
+        var contextValue = ConfluenceBitbucketJson.String(body, "context") ?? string.Empty;
+        var item = ConfluenceBitbucketJson.String(body, "itemName") ?? string.Empty;
         var (username, group) = userIsContext ? (contextValue, item) : (item, contextValue);
         bool userFound;
         var groupFound = false;
@@ -607,7 +607,7 @@ public sealed class BitbucketEmulator : EmulatedProduct
         {
             (false, _) => ErrorAsync(context, StatusCodes.Status404NotFound, $"User {username} does not exist.", NoSuchUser),
             (_, false) => ErrorAsync(context, StatusCodes.Status404NotFound, $"Group {group} does not exist.", NoSuchGroup),
-            _ => EmulatorJson.NoContent(context, StatusCodes.Status200OK),
+            _ => ConfluenceBitbucketJson.NoContent(context, StatusCodes.Status200OK),
         };
         await answer.ConfigureAwait(false);
     }

@@ -255,7 +255,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
             ["message"] = message,
             ["reason"] = ReasonPhrases.GetReasonPhrase(status),
         };
-        return EmulatorJson.WriteAsync(context, status, body);
+        return ConfluenceBitbucketJson.WriteAsync(context, status, body);
     }
 
     private static string Route(HttpContext context, string name) => context.Request.RouteValues[name] as string ?? string.Empty;
@@ -324,8 +324,8 @@ public sealed class ConfluenceEmulator : EmulatedProduct
 
     private Task PageAsync(HttpContext context, List<JsonObject> all, string path)
     {
-        var start = EmulatorJson.Query(context, "start", 0);
-        var limit = Math.Min(Math.Max(EmulatorJson.Query(context, "limit", 200), 1), MaxPageSize);
+        var start = ConfluenceBitbucketJson.Query(context, "start", 0);
+        var limit = Math.Min(Math.Max(ConfluenceBitbucketJson.Query(context, "limit", 200), 1), MaxPageSize);
         var page = all.Skip(start).Take(limit).ToList();
         var results = new JsonArray();
         foreach (var item in page)
@@ -359,7 +359,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
             ["size"] = page.Count,
             ["_links"] = links,
         };
-        return EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, body);
+        return ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }
 
     private Task GetUserAsync(HttpContext context)
@@ -381,17 +381,17 @@ public sealed class ConfluenceEmulator : EmulatedProduct
 
         return user is null
             ? WriteErrorAsync(context, StatusCodes.Status404NotFound, $"No user found with {(username.Length > 0 ? "username: " + username : "key: " + key)}")
-            : EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user, context.Request.Query["expand"]));
+            : ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, UserJson(user, context.Request.Query["expand"]));
     }
 
     private async Task CreateUserAsync(HttpContext context)
     {
-        var body = await EmulatorJson.ReadObjectAsync(context).ConfigureAwait(false);
-        var name = EmulatorJson.String(body, "userName");
-        var fullName = EmulatorJson.String(body, "fullName");
-        var email = EmulatorJson.String(body, "email");
-        var password = EmulatorJson.String(body, "password");
-        var notify = EmulatorJson.Boolean(body, "notifyViaEmail") ?? false;
+        var body = await ConfluenceBitbucketJson.ReadObjectAsync(context).ConfigureAwait(false);
+        var name = ConfluenceBitbucketJson.String(body, "userName");
+        var fullName = ConfluenceBitbucketJson.String(body, "fullName");
+        var email = ConfluenceBitbucketJson.String(body, "email");
+        var password = ConfluenceBitbucketJson.String(body, "password");
+        var notify = ConfluenceBitbucketJson.Boolean(body, "notifyViaEmail") ?? false;
         string? problem = null;
         if (string.IsNullOrWhiteSpace(name) || !IsValidUsername(name))
         {
@@ -436,15 +436,15 @@ public sealed class ConfluenceEmulator : EmulatedProduct
             return;
         }
 
-        await EmulatorJson.WriteAsync(context, StatusCodes.Status201Created, new JsonObject { ["userKey"] = user.Key }).ConfigureAwait(false);
+        await ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status201Created, new JsonObject { ["userKey"] = user.Key }).ConfigureAwait(false);
     }
 
     private async Task UpdateUserAsync(HttpContext context)
     {
         var username = Route(context, "username");
-        var body = await EmulatorJson.ReadObjectAsync(context).ConfigureAwait(false);
-        var fullName = EmulatorJson.String(body, "fullName");
-        var email = EmulatorJson.String(body, "email");
+        var body = await ConfluenceBitbucketJson.ReadObjectAsync(context).ConfigureAwait(false);
+        var fullName = ConfluenceBitbucketJson.String(body, "fullName");
+        var email = ConfluenceBitbucketJson.String(body, "email");
         if (fullName is not null && !IsValidFullName(fullName))
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The full name must be non-blank, without < or > and not 'anonymous'.").ConfigureAwait(false);
@@ -468,7 +468,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
         }
 
         await (found
-            ? EmulatorJson.NoContent(context)
+            ? ConfluenceBitbucketJson.NoContent(context)
             : WriteErrorAsync(context, StatusCodes.Status404NotFound, $"No user found with username: {username}")).ConfigureAwait(false);
     }
 
@@ -486,7 +486,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
         }
 
         return found
-            ? EmulatorJson.NoContent(context)
+            ? ConfluenceBitbucketJson.NoContent(context)
             : WriteErrorAsync(context, StatusCodes.Status404NotFound, $"No user found with username: {username}");
     }
 
@@ -524,7 +524,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
             ["id"] = task,
             ["links"] = new JsonObject { ["status"] = $"{PathBase.Value}/rest/api/longtask/{task}" },
         };
-        return EmulatorJson.WriteAsync(context, StatusCodes.Status202Accepted, body);
+        return ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status202Accepted, body);
     }
 
     private Task GetTaskAsync(HttpContext context)
@@ -560,13 +560,13 @@ public sealed class ConfluenceEmulator : EmulatedProduct
                 ? new JsonArray(new JsonObject { ["translation"] = failure, ["key"] = failure, ["args"] = new JsonArray() })
                 : new JsonArray(),
         };
-        return EmulatorJson.WriteAsync(context, StatusCodes.Status200OK, body);
+        return ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }
 
     private async Task CreateGroupAsync(HttpContext context)
     {
-        var body = await EmulatorJson.ReadObjectAsync(context).ConfigureAwait(false);
-        var name = EmulatorJson.String(body, "name");
+        var body = await ConfluenceBitbucketJson.ReadObjectAsync(context).ConfigureAwait(false);
+        var name = ConfluenceBitbucketJson.String(body, "name");
         if (string.IsNullOrWhiteSpace(name))
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "A group name must be provided.").ConfigureAwait(false);
@@ -585,7 +585,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
         }
 
         await (created
-            ? EmulatorJson.WriteAsync(context, StatusCodes.Status201Created, GroupJson(name))
+            ? ConfluenceBitbucketJson.WriteAsync(context, StatusCodes.Status201Created, GroupJson(name))
             : WriteErrorAsync(context, StatusCodes.Status409Conflict, $"Group already exists: {name}")).ConfigureAwait(false);
     }
 
@@ -605,7 +605,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
         }
 
         return removed
-            ? EmulatorJson.NoContent(context)
+            ? ConfluenceBitbucketJson.NoContent(context)
             : WriteErrorAsync(context, StatusCodes.Status404NotFound, $"Group not found: {name}");
     }
 
@@ -636,7 +636,7 @@ public sealed class ConfluenceEmulator : EmulatedProduct
         }
 
         return missing is null
-            ? EmulatorJson.NoContent(context)
+            ? ConfluenceBitbucketJson.NoContent(context)
             : WriteErrorAsync(context, StatusCodes.Status404NotFound, missing);
     }
 

@@ -7,8 +7,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace ScimSync.Atlassian.Emulator;
 
-/// <summary>Reading and writing the emulated products' JSON.</summary>
-internal static class EmulatorJson
+/// <summary>
+/// Reading and writing JSON for the emulated Confluence and Bitbucket (named for them so that it cannot collide with a
+/// helper of another product's emulator).
+/// </summary>
+internal static class ConfluenceBitbucketJson
 {
     /// <summary>Writes a JSON answer.</summary>
     public static Task WriteAsync(HttpContext context, int status, JsonNode body)
