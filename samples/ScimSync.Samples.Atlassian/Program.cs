@@ -4,12 +4,12 @@
 // provision one directory over SCIM (an LDAP directory can feed it too), the mapping policies of appsettings.json
 // decide usernames, custom attributes and groups, and Jira, Confluence and Bitbucket Data Center receive the result.
 //   dotnet run --project samples/ScimSync.Samples.Atlassian -- --demo   (the three products emulated in process)
-// Without --demo, give each target its BaseAddress and PersonalAccessToken (ScimSync__Atlassian__jira__BaseAddress...).
+// (or ScimSync__Demo=true). Without demo mode, give each target its BaseAddress and PersonalAccessToken (ScimSync__Atlassian__jira__BaseAddress...).
 using ScimSync.Samples.Atlassian;
 using ScimSync.Samples.Host;
 using ScimSync.Server;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--demo")]);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:5000");
@@ -17,7 +17,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 var data = SampleToken.PrepareDataDirectory(builder.Configuration["ScimSync:DataDirectory"] ?? ".data");
 builder.Configuration[AtlassianScimProvisioningBuilderExtensions.StateDirectoryKey] ??= data;
-await using var demo = builder.Configuration.GetValue<bool>("demo") ? await DemoProducts.StartAsync(builder.Configuration) : null;
+var demoMode = args.Contains("--demo") || builder.Configuration.GetValue<bool>("ScimSync:Demo");
+await using var demo = demoMode ? await DemoProducts.StartAsync(builder.Configuration) : null;
 string Token(string connection) =>
     builder.Configuration[$"ScimSync:Tokens:{connection}"] is { Length: > 0 } token ? token : SampleToken.LoadOrCreate(data, $"{connection}-token");
 

@@ -1,5 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using ScimSync.Atlassian.Bitbucket;
+using ScimSync.Atlassian.Confluence;
 using ScimSync.Atlassian.Jira;
 using ScimSync.Atlassian.Products;
 
@@ -11,6 +13,8 @@ internal static class ProductClients
     public static AtlassianProductClient Create(AtlassianProduct product, HttpClient http) => product switch
     {
         AtlassianProduct.Jira => new JiraClient(http),
-        _ => throw new NotSupportedException($"No client for {product} yet."),
+        AtlassianProduct.Confluence => new ConfluenceClient(http),
+        AtlassianProduct.Bitbucket => new BitbucketClient(http),
+        _ => throw new ArgumentOutOfRangeException(nameof(product), product, "Not an Atlassian product."),
     };
 }

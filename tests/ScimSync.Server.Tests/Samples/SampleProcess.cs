@@ -108,6 +108,9 @@ internal sealed class SampleProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The output directory of a sample (its appsettings.json is there).</summary>
+    public static string SampleDirectory(string sample) => Path.GetDirectoryName(SampleAssembly(sample))!;
+
     private static string SampleAssembly(string sample)
     {
         // tests/ScimSync.Server.Tests/bin/<Configuration>/<tfm>/ -> samples/<sample>/bin/<Configuration>/<tfm>/
