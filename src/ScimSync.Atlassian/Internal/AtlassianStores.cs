@@ -65,15 +65,17 @@ internal abstract class AtlassianStoreBase(IUserStore users, IGroupStore groups,
             {
                 await writeThrough(new AtlassianConverger(target, Users, Groups), sink).ConfigureAwait(false);
             }
-            catch (AtlassianProductException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 if (sink.Changes.Count > 0 || touched.Count > 0)
                 {
                     touched.Add(target);
-                    await QueueRepairAsync(touched, kind, repairId, cancellationToken).ConfigureAwait(false);
+                    await QueueRepairAsync(touched, kind, repairId).ConfigureAwait(false);
                 }
 
-                return Fail<T>(target, e);
+                // A product answer the client could not read is a product failure too: 503, never a 500.
+                return Fail<T>(target, e as AtlassianProductException
+                    ?? new AtlassianProductException(target.Client.Product, AtlassianErrorKind.Unavailable, null, ["The product's answer could not be used: " + e.GetType().Name], null, e));
             }
 
             if (sink.Changes.Count > 0)
@@ -87,7 +89,7 @@ internal abstract class AtlassianStoreBase(IUserStore users, IGroupStore groups,
         var id = result.IsSuccess ? committedId(result) : repairId;
         if (!result.IsSuccess)
         {
-            await QueueRepairAsync(touched, kind, id, cancellationToken).ConfigureAwait(false);
+            await QueueRepairAsync(touched, kind, id).ConfigureAwait(false);
             return result;
         }
 
@@ -104,19 +106,8 @@ internal abstract class AtlassianStoreBase(IUserStore users, IGroupStore groups,
         return result;
     }
 
-    protected IEnumerable<AtlassianTarget> WriteThroughTargets()
-    {
-        foreach (var name in targetNames)
-        {
-            var target = targets.Get(name);
-            if (target.Options.Mode == AtlassianWriteMode.WriteThrough)
-            {
-                yield return target;
-            }
-        }
-    }
-
-    private static async Task QueueRepairAsync(List<AtlassianTarget> touched, ScimResourceKind kind, string? id, CancellationToken cancellationToken)
+    /// <summary>Records repairs even when the request was cancelled: the product has changed either way.</summary>
+    private static async Task QueueRepairAsync(List<AtlassianTarget> touched, ScimResourceKind kind, string? id)
     {
         if (id is null)
         {
@@ -128,8 +119,6 @@ internal abstract class AtlassianStoreBase(IUserStore users, IGroupStore groups,
             await target.State.EnqueueAsync(target.Name, kind, id, CancellationToken.None).ConfigureAwait(false);
             target.OutboxSignal.Release();
         }
-
-        _ = cancellationToken;
     }
 
     private static StoreResult<T> Fail<T>(AtlassianTarget target, AtlassianProductException e)

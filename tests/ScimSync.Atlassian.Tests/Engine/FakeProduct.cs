@@ -37,6 +37,9 @@ public sealed class FakeProduct : AtlassianProductClient, IAtlassianLeadership, 
 
     public int Calls { get; private set; }
 
+    /// <summary>Gets or sets an exception the next call throws (a product answer the client could not read, say).</summary>
+    public Exception? ThrowNext { get; set; }
+
     public IReadOnlyDictionary<string, AtlassianUser> Users { get { lock (_gate) { return new Dictionary<string, AtlassianUser>(_users, StringComparer.OrdinalIgnoreCase); } } }
 
     public void FailNext(int count, AtlassianErrorKind kind)
@@ -254,6 +257,12 @@ public sealed class FakeProduct : AtlassianProductClient, IAtlassianLeadership, 
         lock (_gate)
         {
             Calls++;
+            if (ThrowNext is { } exception)
+            {
+                ThrowNext = null;
+                throw exception;
+            }
+
             if (Down)
             {
                 throw new AtlassianProductException(Product, AtlassianErrorKind.Unavailable, null, ["down"], TimeSpan.FromSeconds(7));

@@ -168,6 +168,19 @@ public sealed class WriteThroughTests
     }
 
     [Fact]
+    public async Task UnreadableProductAnswer_Is503_NotA500_AndNothingIsCommitted()
+    {
+        var product = new FakeProduct { ThrowNext = new System.Text.Json.JsonException("truncated") };
+        await using var host = await StartAsync(product);
+
+        using var response = await host.Client.PostAsync("Users", AtlassianTestHost.Json("""{ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "odd@example.com" }"""));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var lookup = await host.Client.GetAsync("Users?filter=userName%20eq%20%22odd@example.com%22");
+        Assert.Equal(0, (await AtlassianTestHost.BodyAsync(lookup))["totalResults"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task ProductDownOnAMemberAdd_LeavesTheStoreUnchanged()
     {
         var product = new FakeProduct();
