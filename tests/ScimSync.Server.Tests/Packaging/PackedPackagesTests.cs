@@ -15,7 +15,8 @@ namespace ScimSync.Server.Tests.Packaging;
 /// </summary>
 public sealed class PackedPackagesTests : IDisposable
 {
-    private static readonly string[] s_packages = ["ScimSync.Abstractions", "ScimSync.Server", "ScimSync.Stores.Sqlite"];
+    private static readonly string[] s_packages =
+        ["ScimSync.Abstractions", "ScimSync.Server", "ScimSync.Stores.Sqlite", "ScimSync.Atlassian", "ScimSync.Atlassian.Emulator"];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("scimsync-pack-").FullName;
 
@@ -54,16 +55,33 @@ public sealed class PackedPackagesTests : IDisposable
               <ItemGroup>
                 <PackageReference Include="ScimSync.Server" Version="{version}" />
                 <PackageReference Include="ScimSync.Stores.Sqlite" Version="{version}" />
+                <PackageReference Include="ScimSync.Atlassian" Version="{version}" />
+                <PackageReference Include="ScimSync.Atlassian.Emulator" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
+        // The host writes its users through to a Jira (the emulator, also from its package): a 201 means Jira took it.
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using ScimSync.Atlassian.Emulator;
+            using ScimSync.Atlassian.Products;
+
+            await using var jira = await AtlassianEmulator.StartAsync();
+            jira.Jira.PersonalAccessTokens.Add("pat");
             var builder = WebApplication.CreateBuilder(args);
+            builder.Configuration["ScimSync:AtlassianStateDirectory"] = AppContext.BaseDirectory;
             builder.Services.AddScimProvisioning(scim => scim
                 .AddConnection("entra", c => c.UseBearerToken(builder.Configuration["Token"]!))
-                .UseSqliteStore("Data Source=" + Path.Combine(AppContext.BaseDirectory, "scim.db")));
+                .UseSqliteStore("Data Source=" + Path.Combine(AppContext.BaseDirectory, "scim.db"))
+                .AddAtlassianTarget("jira", o =>
+                {
+                    o.Product = AtlassianProduct.Jira;
+                    o.BaseAddress = jira.Jira.BaseAddress;
+                    o.PersonalAccessToken = "pat";
+                    o.Directory = "entra";
+                }));
             var app = builder.Build();
             app.MapScim("/scim");
+            app.MapGet("/jira-users", () => string.Join(",", jira.Jira.Users.Select(u => u.Name)));
             app.Run();
             """);
         await RunAsync("dotnet", ["build", app, "-c", "Release"], app);
@@ -90,6 +108,7 @@ public sealed class PackedPackagesTests : IDisposable
                 """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"packed"}""", Encoding.UTF8, "application/scim+json"));
 
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.Contains("packed", await client.GetStringAsync($"http://127.0.0.1:{port}/jira-users"), StringComparison.Ordinal);
         }
         finally
         {
