@@ -24,10 +24,12 @@ public sealed class AtlassianTestHost : IAsyncDisposable
     public const string Token = "entra-token-0123456789abcdef";
 
     private readonly WebApplication _app;
+    private readonly bool _ownsDirectory;
 
-    private AtlassianTestHost(WebApplication app, string directory)
+    private AtlassianTestHost(WebApplication app, string directory, bool ownsDirectory)
     {
         _app = app;
+        _ownsDirectory = ownsDirectory;
         DataDirectory = directory;
         Client = app.GetTestClient();
         Client.BaseAddress = new Uri("http://localhost/scim/entra/v2/");
@@ -57,6 +59,7 @@ public sealed class AtlassianTestHost : IAsyncDisposable
 
     private static async Task<AtlassianTestHost> StartCoreAsync(Action<ScimProvisioningBuilder> targets, string? directory, Action<IServiceCollection>? services)
     {
+        var ownsDirectory = directory is null;
         directory ??= Directory.CreateTempSubdirectory("scimsync-atlassian-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -72,7 +75,7 @@ public sealed class AtlassianTestHost : IAsyncDisposable
         var app = builder.Build();
         app.MapScim("/scim");
         await app.StartAsync();
-        return new AtlassianTestHost(app, directory);
+        return new AtlassianTestHost(app, directory, ownsDirectory);
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/scim+json");
@@ -139,6 +142,11 @@ public sealed class AtlassianTestHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsDirectory)
+        {
+            return; // the caller restarts a host on it
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -26,7 +26,7 @@ public sealed class EntraToJiraTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
-    private Task<AtlassianTestHost> StartAsync(AtlassianWriteMode mode = AtlassianWriteMode.WriteThrough) =>
+    private Task<AtlassianTestHost> StartAsync(AtlassianWriteMode mode = AtlassianWriteMode.WriteThrough, string? directory = null) =>
         AtlassianTestHost.StartAsync(scim => scim.AddAtlassianTarget("jira", o =>
         {
             o.Product = AtlassianProduct.Jira;
@@ -39,7 +39,7 @@ public sealed class EntraToJiraTests : IAsyncLifetime
             o.UserProperties["department"] = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
             o.RetryDelay = TimeSpan.FromMilliseconds(20);
             o.MaxRetries = 2;
-        }));
+        }), directory);
 
     [Fact]
     public async Task EntraCycle_CreatesUpdatesGroupsDeactivatesAndDeletesInJira()
@@ -240,6 +240,47 @@ public sealed class EntraToJiraTests : IAsyncLifetime
         Assert.False(_emulator.Jira.FindUser("alice@contoso.com")!.Active);
         Assert.Equal(["alice@contoso.com"], _emulator.Jira.MembersOf("Engineering"));
         Assert.Empty((await reconciler.RunAsync("jira", dryRun: true)).Changes);
+    }
+
+    [Fact]
+    public async Task QueuedMode_TheOutboxAndTheLinksSurviveARestart()
+    {
+        var directory = Directory.CreateTempSubdirectory("scimsync-atlassian-restart-").FullName;
+        try
+        {
+            string alice;
+            _emulator.Jira.Faults.Down = true;
+            await using (var host = await StartAsync(AtlassianWriteMode.Queued, directory))
+            {
+                alice = await host.CreateUserAsync("alice@contoso.com", "Alice");
+                await host.CreateUserAsync("bob@contoso.com", "Bob");
+                Assert.Equal(2, (await host.State.PeekAsync("jira", 10, default)).Count);
+            }
+
+            _emulator.Jira.Faults.Clear();
+            await using (var host = await StartAsync(AtlassianWriteMode.Queued, directory))
+            {
+                await AtlassianTestHost.EventuallyAsync(async () => (await host.State.PeekAsync("jira", 1, default)).Count == 0, "the outbox to drain after the restart");
+                Assert.True(_emulator.Jira.FindUser("alice@contoso.com")!.Active);
+                Assert.True(_emulator.Jira.FindUser("bob@contoso.com")!.Active);
+            }
+
+            // The link (ScimSync id to Jira key) is durable too: a rename after another restart renames, not duplicates.
+            var key = _emulator.Jira.FindUser("alice@contoso.com")!.Key;
+            await using (var host = await StartAsync(AtlassianWriteMode.WriteThrough, directory))
+            {
+                using var rename = await host.PatchAsync("Users/" + alice, """[{ "op": "Replace", "path": "userName", "value": "alice.smith@contoso.com" }]""");
+                Assert.Equal(HttpStatusCode.OK, rename.StatusCode);
+            }
+
+            Assert.Null(_emulator.Jira.FindUser("alice@contoso.com"));
+            Assert.Equal(key, _emulator.Jira.FindUser("alice.smith@contoso.com")!.Key);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
