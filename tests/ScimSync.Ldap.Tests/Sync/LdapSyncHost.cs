@@ -38,7 +38,8 @@ public sealed class LdapSyncHost : IAsyncDisposable
         Action<LdapSourceOptions>? configure = null,
         Action<ProvisioningPolicyOptions>? policies = null,
         ILdapSyncStateStore? state = null,
-        string? sqlitePath = null)
+        string? sqlitePath = null,
+        string connection = Connection)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
         var services = new ServiceCollection();
@@ -55,7 +56,7 @@ public sealed class LdapSyncHost : IAsyncDisposable
                 scim.AddSqliteStore(o => o.DatabasePath = sqlitePath);
             }
 
-            scim.AddLdapSource(Connection, o =>
+            scim.AddLdapSource(connection, o =>
             {
                 o.Profile = LdapProfileKind.ActiveDirectory;
                 o.UserFilter = "(objectClass=user)";
@@ -65,7 +66,7 @@ public sealed class LdapSyncHost : IAsyncDisposable
             });
             if (policies is not null)
             {
-                scim.AddConnection(Connection, c => c.UsePolicies(policies));
+                scim.AddConnection(connection, c => c.UsePolicies(policies));
             }
         });
         services.AddSingleton<ILdapDirectoryFactory>(directory);

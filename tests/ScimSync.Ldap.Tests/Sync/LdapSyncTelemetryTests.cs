@@ -9,7 +9,8 @@ namespace ScimSync.Ldap.Tests.Sync;
 /// <summary>The metrics a sync run records on the "ScimSync.Ldap" meter.</summary>
 public sealed class LdapSyncTelemetryTests
 {
-    private const string Corp = LdapSyncHost.Connection;
+    // A name no other test syncs: the meter is process-wide, and tests of other classes run at the same time.
+    private const string Corp = "corp-telemetry";
 
     [Fact]
     public async Task Run_RecordsItsOutcome_AndWhatItDidWithTheEntries()
@@ -37,7 +38,7 @@ public sealed class LdapSyncTelemetryTests
             }
         });
         listener.Start();
-        await using var host = LdapSyncHost.Create(Directory());
+        await using var host = LdapSyncHost.Create(Directory(), connection: Corp);
 
         await host.Synchronizer.SyncAsync(Corp, LdapSyncMode.Full);
 
