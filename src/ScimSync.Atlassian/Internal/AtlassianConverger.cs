@@ -174,6 +174,7 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
                 await sink.ApplyAsync(
                     new AtlassianChange(target.Name, AtlassianChangeKind.DeleteGroup, linked),
                     () => Client.DeleteGroupAsync(linked, cancellationToken)).ConfigureAwait(false);
+                target.KnownGroups.TryRemove(linked, out _);
             }
 
             if (linked is not null && !sink.DryRun)
@@ -202,6 +203,7 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
             await sink.ApplyAsync(
                 new AtlassianChange(target.Name, AtlassianChangeKind.DeleteGroup, linked, "renamed to " + name),
                 () => Client.DeleteGroupAsync(linked, cancellationToken)).ConfigureAwait(false);
+            target.KnownGroups.TryRemove(linked, out _);
         }
 
         return name;
@@ -388,7 +390,8 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
             return;
         }
 
-        var actual = isNew && sink.DryRun
+        // A user just created is in no group the target manages: its groups need not be listed.
+        var actual = isNew
             ? []
             : new HashSet<string>(await Client.ListGroupsOfUserAsync(username, cancellationToken).ConfigureAwait(false), StringComparer.OrdinalIgnoreCase);
         if (active)
@@ -475,9 +478,18 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
             }
         }
 
-        var actual = exists
-            ? new HashSet<string>(await Client.ListGroupMembersAsync(name, cancellationToken).ConfigureAwait(false), StringComparer.OrdinalIgnoreCase)
-            : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var actual = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (exists)
+        {
+            try
+            {
+                actual.UnionWith(await Client.ListGroupMembersAsync(name, cancellationToken).ConfigureAwait(false));
+            }
+            catch (AtlassianProductException e) when (e.Kind == AtlassianErrorKind.NotFound && target.KnownGroups.TryRemove(name, out _))
+            {
+                await EnsureGroupAsync(name, sink, cancellationToken).ConfigureAwait(false);
+            }
+        }
         var toAdd = wanted.Where(u => !actual.Contains(u)).ToList();
         if (toAdd.Count > 0)
         {
@@ -512,7 +524,14 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
             }
         }
 
-        if (await Client.EnsureGroupAsync(name, cancellationToken).ConfigureAwait(false))
+        if (target.KnownGroups.ContainsKey(name))
+        {
+            return true;
+        }
+
+        var created = await Client.EnsureGroupAsync(name, cancellationToken).ConfigureAwait(false);
+        target.KnownGroups[name] = true;
+        if (created)
         {
             await sink.ApplyAsync(new AtlassianChange(target.Name, AtlassianChangeKind.CreateGroup, name), () => Task.CompletedTask).ConfigureAwait(false);
             return false;
@@ -524,7 +543,20 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
     private Task AddMembersAsync(string group, List<string> usernames, ChangeSink sink, CancellationToken cancellationToken) =>
         sink.ApplyAsync(
             new AtlassianChange(target.Name, AtlassianChangeKind.AddMember, usernames.Count == 1 ? usernames[0] : $"{usernames.Count} users", group),
-            () => Client.AddMembersAsync(group, usernames, cancellationToken));
+            async () =>
+            {
+                try
+                {
+                    await Client.AddMembersAsync(group, usernames, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AtlassianProductException e) when (e.Kind == AtlassianErrorKind.NotFound && target.KnownGroups.TryRemove(group, out _))
+                {
+                    // The group was deleted in the product since it was last seen: create it again, once.
+                    await Client.EnsureGroupAsync(group, cancellationToken).ConfigureAwait(false);
+                    target.KnownGroups[group] = true;
+                    await Client.AddMembersAsync(group, usernames, cancellationToken).ConfigureAwait(false);
+                }
+            });
 
     /// <summary>
     /// The product username of a ScimSync user: from the link, or (when <paramref name="ensure"/>) by converging the

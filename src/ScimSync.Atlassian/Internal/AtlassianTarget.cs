@@ -23,4 +23,10 @@ internal sealed class AtlassianTarget(string name, AtlassianTargetOptions option
 
     /// <summary>Gets the signal that tells the outbox worker entries are waiting (shared by every instance of the target).</summary>
     public required SemaphoreSlim OutboxSignal { get; init; }
+
+    /// <summary>
+    /// Gets the product groups known to exist (shared by every instance of the target), so that the default groups
+    /// are not re-created on every user write; an add that finds a group gone evicts it.
+    /// </summary>
+    public required System.Collections.Concurrent.ConcurrentDictionary<string, bool> KnownGroups { get; init; }
 }

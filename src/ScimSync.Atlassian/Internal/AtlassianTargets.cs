@@ -23,6 +23,7 @@ internal sealed class AtlassianTargets
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _signals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _runs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _knownGroups = new(StringComparer.Ordinal);
 
     public AtlassianTargets(
         IEnumerable<AtlassianTargetRegistration> registrations,
@@ -52,6 +53,7 @@ internal sealed class AtlassianTargets
         return new AtlassianTarget(name, options, _clients(name, options.Product), _state, _logger)
         {
             OutboxSignal = _signals.GetOrAdd(name, _ => new SemaphoreSlim(0, int.MaxValue)),
+            KnownGroups = _knownGroups.GetOrAdd(name, _ => new ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase)),
         };
     }
 

@@ -39,6 +39,22 @@ public sealed class WriteThroughTests
     }
 
     [Fact]
+    public async Task ADefaultGroupDeletedByHand_IsCreatedAgainOnTheNextUserWrite()
+    {
+        var product = new FakeProduct();
+        await using var host = await StartAsync(product);
+        await host.CreateUserAsync("a@example.com", "A");
+        var callsForFirst = product.Calls;
+        await host.CreateUserAsync("b@example.com", "B");
+        Assert.True(product.Calls - callsForFirst < callsForFirst, "a known group is not ensured again");
+
+        await product.DeleteGroupAsync("jira-software-users", default);
+        await host.CreateUserAsync("c@example.com", "C");
+
+        Assert.Equal(["c@example.com"], product.Members("jira-software-users"));
+    }
+
+    [Fact]
     public async Task PatchOfUserNameAndDisplayName_RenamesTheProductUserKeepingItsKey()
     {
         var product = new FakeProduct();
