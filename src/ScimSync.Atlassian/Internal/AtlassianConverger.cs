@@ -71,6 +71,12 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
             }
         }
 
+        if (existing is not null && target.CannotRename.Value)
+        {
+            // The product cannot rename (Confluence): the user keeps its product username, the rest is written.
+            data = data with { Name = existing.Name };
+        }
+
         var isNew = false;
         if (existing is null)
         {
@@ -102,6 +108,7 @@ internal sealed class AtlassianConverger(AtlassianTarget target, IUserStore user
                         // A product that cannot rename (Confluence): the user keeps the product username (the link
                         // follows its key), and everything else is still written.
                         AtlassianLog.RenameUnsupported(target.Logger, target.Name, before.Name, data.Name, e);
+                        target.CannotRename.Value = true;
                         var kept = data with { Name = before.Name };
                         existing = kept.DisplayName == before.DisplayName && string.Equals(kept.Email, before.Email, StringComparison.OrdinalIgnoreCase)
                             ? before

@@ -29,4 +29,10 @@ internal sealed class AtlassianTarget(string name, AtlassianTargetOptions option
     /// are not re-created on every user write; an add that finds a group gone evicts it.
     /// </summary>
     public required System.Collections.Concurrent.ConcurrentDictionary<string, bool> KnownGroups { get; init; }
+
+    /// <summary>
+    /// Gets whether the product turned out unable to rename users (shared by every instance of the target): a new
+    /// username is then not an update to try again at every write.
+    /// </summary>
+    public required System.Runtime.CompilerServices.StrongBox<bool> CannotRename { get; init; }
 }

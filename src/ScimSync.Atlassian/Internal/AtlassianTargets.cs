@@ -24,6 +24,7 @@ internal sealed class AtlassianTargets
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _signals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _knownGroups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<bool>> _cannotRename = new(StringComparer.Ordinal);
 
     public AtlassianTargets(
         IEnumerable<AtlassianTargetRegistration> registrations,
@@ -54,6 +55,7 @@ internal sealed class AtlassianTargets
         {
             OutboxSignal = _signals.GetOrAdd(name, _ => new SemaphoreSlim(0, int.MaxValue)),
             KnownGroups = _knownGroups.GetOrAdd(name, _ => new ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase)),
+            CannotRename = _cannotRename.GetOrAdd(name, _ => new System.Runtime.CompilerServices.StrongBox<bool>()),
         };
     }
 
