@@ -209,6 +209,16 @@ public sealed class FilterPushdownTests(PostgresDatabaseFixture database) : ICla
             Assert.Equal(1, result.TotalResults);
             Assert.False(plan.Contains("Seq Scan", StringComparison.Ordinal) || !plan.Contains(index, StringComparison.Ordinal), text + "\n" + plan);
         }
+
+        // A startIndex page deep into the directory walks the (directory, seq) index for the page's keys and reads only
+        // those rows' documents by key; selecting the documents in the offset scan itself let PostgreSQL convert and sort
+        // every document of the directory (with 1 KiB documents and 10,000 users: 140 ms a page instead of 4 ms).
+        var (pagePlan, page) = await ExplainAsync(provider, () => users.ListAsync(new ListQuery { StartIndex = 2001, Count = 100 }, None).AsTask());
+        Assert.Equal(3000, page.TotalResults);
+        Assert.Equal(100, page.Resources.Count);
+        Assert.Equal([.. Enumerable.Range(2001, 100).Select(i => "user" + i.ToString(CultureInfo.InvariantCulture))], page.Resources.Select(r => (string)r.Resource["userName"]!));
+        Assert.False(pagePlan.Contains("Seq Scan", StringComparison.Ordinal) || !pagePlan.Contains("scimsync_users_seq", StringComparison.Ordinal), pagePlan);
+        Assert.True(pagePlan.Contains("seq = ANY", StringComparison.Ordinal), pagePlan);
     }
 
     private async Task<(string Plan, ListResult Result)> ExplainAsync(PostgreSqlStoreProvider provider, Func<Task<StoreResult<ListResult>>> list)

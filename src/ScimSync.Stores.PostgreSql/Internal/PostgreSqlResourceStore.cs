@@ -118,10 +118,29 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
                     }
 
                     var sortColumn = sort is null ? "NULL::text" : $"({sort.Sql})::text";
-                    var sql = $"SELECT {Columns}, t.seq, {sortColumn}, {after} FROM {Table.Name} t WHERE t.directory = @directory AND {necessary} ORDER BY {orderBy}";
                     var paging = query.Cursor is not null ? " LIMIT @limit" : " LIMIT @limit OFFSET @offset";
+                    var sql = $"SELECT {Columns}, t.seq, {sortColumn}, {after} FROM {Table.Name} t WHERE t.directory = @directory AND {necessary} ORDER BY {orderBy}";
+                    if (where is not null && query.Cursor is not null)
+                    {
+                        sql = $"SELECT {Columns}, t.seq, {sortColumn}, TRUE FROM {Table.Name} t WHERE t.directory = @directory AND {necessary} AND {after} ORDER BY {orderBy}{paging}";
+                    }
+                    else if (where is not null && query.Filter is null)
+                    {
+                        // An unfiltered startIndex page: the page's keys first (an index walk), then the documents of
+                        // those rows only, by the (directory, seq) index, put in order again. Selecting the documents in
+                        // the offset scan itself made PostgreSQL convert every row of the directory to text and sort
+                        // it (on disk, past work_mem) to return 100 of them. Filtered pages are lookups (one row, by
+                        // their own index) and keep the single statement.
+                        sql = $"SELECT {Columns}, t.seq, {sortColumn}, TRUE FROM {Table.Name} t WHERE t.directory = @directory AND t.seq = ANY(ARRAY(" +
+                            $"SELECT t.seq FROM {Table.Name} t WHERE t.directory = @directory AND {necessary} ORDER BY {orderBy}{paging})) ORDER BY {orderBy}";
+                    }
+                    else if (where is not null)
+                    {
+                        sql += paging;
+                    }
+
                     var rows = new List<(StoredResource Resource, long Seq, string? Key, bool After)>();
-                    await using (var command = new NpgsqlCommand(where is null ? sql : sql + paging, connection, transaction))
+                    await using (var command = new NpgsqlCommand(sql, connection, transaction))
                     {
                         command.Parameters.AddWithValue("directory", Directory);
                         command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
@@ -132,11 +151,6 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
                             if (query.Cursor is null)
                             {
                                 command.Parameters.AddWithValue("offset", startIndex - 1);
-                            }
-
-                            if (query.Cursor is not null)
-                            {
-                                command.CommandText = $"SELECT {Columns}, t.seq, {sortColumn}, TRUE FROM {Table.Name} t WHERE t.directory = @directory AND {necessary} AND {after} ORDER BY {orderBy}{paging}";
                             }
                         }
 
