@@ -284,6 +284,25 @@ public sealed class EntraToJiraTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BasicAuthentication_WithAnAdministratorsPassword_Works()
+    {
+        _emulator.Jira.AdminUsername = "jira-admin";
+        _emulator.Jira.AdminPassword = "s3cret:with-colon";
+        await using var host = await AtlassianTestHost.StartAsync(scim => scim.AddAtlassianTarget("jira", o =>
+        {
+            o.Product = AtlassianProduct.Jira;
+            o.BaseAddress = _emulator.Jira.BaseAddress;
+            o.Username = "jira-admin";
+            o.Password = "s3cret:with-colon";
+            o.Directory = "atlassian";
+        }));
+
+        await host.CreateUserAsync("basic@contoso.com", "Basic");
+
+        Assert.True(_emulator.Jira.FindUser("basic@contoso.com")!.Active);
+    }
+
+    [Fact]
     public async Task WrongToken_IsReportedAs503AndLogged_NotAs500()
     {
         _emulator.Jira.PersonalAccessTokens.Clear();
