@@ -2,6 +2,7 @@
 
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ScimSync.Atlassian.Products;
 
 namespace ScimSync.Atlassian.Tests.Engine;
@@ -41,6 +42,20 @@ public sealed class FakeProduct : AtlassianProductClient, IAtlassianLeadership, 
     public Exception? ThrowNext { get; set; }
 
     public IReadOnlyDictionary<string, AtlassianUser> Users { get { lock (_gate) { return new Dictionary<string, AtlassianUser>(_users, StringComparer.OrdinalIgnoreCase); } } }
+
+    /// <summary>Starts a test host with one write-through Jira target, "jira", on this product.</summary>
+    public Task<AtlassianTestHost> StartHostAsync(Action<AtlassianTargetOptions>? configure = null) =>
+        AtlassianTestHost.StartAsync(
+            new Dictionary<string, AtlassianProductClient> { ["jira"] = this },
+            scim => scim.AddAtlassianTarget("jira", o =>
+            {
+                o.Product = AtlassianProduct.Jira;
+                o.BaseAddress = new Uri("http://127.0.0.1:9/jira/");
+                o.PersonalAccessToken = "pat";
+                o.Directory = "atlassian";
+                o.DefaultGroups.Add("jira-software-users");
+                configure?.Invoke(o);
+            }));
 
     public void FailNext(int count, AtlassianErrorKind kind)
     {

@@ -9,17 +9,7 @@ namespace ScimSync.Atlassian.Tests.Engine;
 public sealed class WriteThroughTests
 {
     private static Task<AtlassianTestHost> StartAsync(FakeProduct product, Action<AtlassianTargetOptions>? configure = null) =>
-        AtlassianTestHost.StartAsync(
-            new Dictionary<string, AtlassianProductClient> { ["jira"] = product },
-            scim => scim.AddAtlassianTarget("jira", o =>
-            {
-                o.Product = AtlassianProduct.Jira;
-                o.BaseAddress = new Uri("http://127.0.0.1:9/jira/");
-                o.PersonalAccessToken = "pat";
-                o.Directory = "atlassian";
-                o.DefaultGroups.Add("jira-software-users");
-                configure?.Invoke(o);
-            }));
+        product.StartHostAsync(configure);
 
     [Fact]
     public async Task Create_WritesTheUserWithDefaultGroupsAndLinksIt()

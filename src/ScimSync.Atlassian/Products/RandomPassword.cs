@@ -2,7 +2,7 @@
 
 using System.Security.Cryptography;
 
-namespace ScimSync.Atlassian.Bitbucket;
+namespace ScimSync.Atlassian.Products;
 
 /// <summary>A password nobody knows, for APIs that insist on one when they create a user.</summary>
 internal static class RandomPassword
