@@ -6,7 +6,7 @@ namespace ScimSync.Pull;
 
 /// <summary>
 /// An identity provider's own API seen as a source of users and groups: what a pull connector (Microsoft Graph, Okta)
-/// implements for <c>PullSynchronizer</c>. A source only reads; the engine decides what to write.
+/// implements for <see cref="PullSynchronizer"/>. A source only reads; the engine decides what to write.
 /// </summary>
 /// <remarks>
 /// <para>

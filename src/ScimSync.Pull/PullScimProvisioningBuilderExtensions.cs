@@ -22,7 +22,7 @@ public static class PullScimProvisioningBuilderExtensions
     /// (<see cref="ScimConnectionOptions.AcceptsRequests"/> off), whose mapping policies are configured as any
     /// connection's (<c>AddConnection(name, c =&gt; c.UsePolicies(…))</c>). Connector packages call this from their own
     /// <c>Add…Source</c>. Registers the options (bound from <c>{configurationSection}:{name}</c>, then changed by
-    /// <paramref name="configure"/>, validated at start), <c>PullSynchronizer</c>, the state store (a
+    /// <paramref name="configure"/>, validated at start), <see cref="PullSynchronizer"/>, the state store (a
     /// <see cref="FilePullStateStore"/> in <c>ScimSync:PullStateDirectory</c>, by default
     /// <c>{LocalApplicationData}/ScimSync/pull</c>; register another <see cref="IPullStateStore"/> after this call to
     /// replace it) and the hosted service that runs sources with an <see cref="PullSourceOptions.Interval"/>.
@@ -75,7 +75,19 @@ public static class PullScimProvisioningBuilderExtensions
         services.TryAddSingleton<IPullStateStore>(sp => new FilePullStateStore(
             sp.GetService<IConfiguration>()?[StateDirectoryKey]
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "ScimSync", "pull")));
-        // ENGINE-REGISTRATION
+        services.TryAddSingleton(sp => new PullSynchronizer(
+            sp.GetRequiredService<ScimProvisioner>(),
+            sp.GetRequiredService<ScimPolicyPreview>(),
+            sp.GetRequiredService<IPullStateStore>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILogger<PullSynchronizer>>() ?? Logging.Abstractions.NullLogger<PullSynchronizer>.Instance,
+            sp.GetServices<PullSourceRegistration>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PullSyncService>(sp => new PullSyncService(
+            sp.GetRequiredService<PullSynchronizer>(),
+            sp.GetServices<PullSourceRegistration>(),
+            sp.GetRequiredService<IPullStateStore>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILogger<PullSyncService>>() ?? Logging.Abstractions.NullLogger<PullSyncService>.Instance)));
         return builder;
     }
 
