@@ -16,12 +16,16 @@ public sealed class PullSyncHost : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    private PullSyncHost(ServiceProvider services, FakeIdentitySource source, FakeTimeProvider time)
+    private PullSyncHost(ServiceProvider services, FakeIdentitySource source, FakeTimeProvider time, string name)
     {
         _services = services;
+        Name = name;
         Source = source;
         Time = time;
     }
+
+    /// <summary>Gets the connection's name.</summary>
+    public string Name { get; }
 
     public FakeIdentitySource Source { get; }
 
@@ -39,7 +43,8 @@ public sealed class PullSyncHost : IAsyncDisposable
         FakeIdentitySource? source = null,
         Action<PullSourceOptions>? configure = null,
         Action<ProvisioningPolicyOptions>? policies = null,
-        IPullStateStore? state = null)
+        IPullStateStore? state = null,
+        string connection = Connection)
     {
         source ??= new FakeIdentitySource();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
@@ -49,23 +54,23 @@ public sealed class PullSyncHost : IAsyncDisposable
         services.AddScimProvisioning(scim =>
         {
             scim.AddInMemoryStore();
-            scim.AddPullSource<PullSourceOptions>(Connection, IdentityProvider.Generic, "ScimSync:Fake", configure, (_, _) => source);
+            scim.AddPullSource<PullSourceOptions>(connection, IdentityProvider.Generic, "ScimSync:Fake", configure, (_, _) => source);
             if (policies is not null)
             {
-                scim.AddConnection(Connection, c => c.UsePolicies(policies));
+                scim.AddConnection(connection, c => c.UsePolicies(policies));
             }
         });
         services.AddSingleton(state ?? new InMemoryPullStateStore());
-        return new PullSyncHost(services.BuildServiceProvider(), source, time);
+        return new PullSyncHost(services.BuildServiceProvider(), source, time, connection);
     }
 
-    public Task<PullSyncResult> SyncAsync(PullSyncMode mode = PullSyncMode.Full) => Synchronizer.SyncAsync(Connection, mode);
+    public Task<PullSyncResult> SyncAsync(PullSyncMode mode = PullSyncMode.Full) => Synchronizer.SyncAsync(Name, mode);
 
     public async Task<List<StoredResource>> UsersAsync() =>
-        [.. (await Provisioner.ListAsync(Connection, ScimResourceKind.User, new ListQuery { Count = 1000 })).Resources];
+        [.. (await Provisioner.ListAsync(Name, ScimResourceKind.User, new ListQuery { Count = 1000 })).Resources];
 
     public async Task<List<StoredResource>> GroupsAsync() =>
-        [.. (await Provisioner.ListAsync(Connection, ScimResourceKind.Group, new ListQuery { Count = 1000 })).Resources];
+        [.. (await Provisioner.ListAsync(Name, ScimResourceKind.Group, new ListQuery { Count = 1000 })).Resources];
 
     public async Task<StoredResource?> UserAsync(string externalId) =>
         (await UsersAsync()).SingleOrDefault(u => (string?)u.Resource["externalId"] == externalId);
