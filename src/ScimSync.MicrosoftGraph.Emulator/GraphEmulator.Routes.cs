@@ -167,7 +167,7 @@ public sealed partial class GraphEmulator
             ? (HttpStatusCode.BadRequest, "invalid_scope", 1002012, "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.")
             : secret is null && certificate is null
             ? (HttpStatusCode.BadRequest, "unauthorized_client", 700016, $"Application with identifier '{clientId}' was not found in the directory '{tenant}'.")
-            : CheckCredential(context, form, clientId, tenant, secret, certificate);
+            : CheckCredentialSafely(context, form, clientId, tenant, secret, certificate);
         if (refusal is { } r)
         {
             await WriteTokenErrorAsync(context, r.Item1, r.Item2, r.Item3, r.Item4).ConfigureAwait(false);
@@ -185,6 +185,19 @@ public sealed partial class GraphEmulator
             ["ext_expires_in"] = seconds,
             ["access_token"] = token,
         }).ConfigureAwait(false);
+    }
+
+    private (HttpStatusCode, string, int, string)? CheckCredentialSafely(HttpContext context, IFormCollection form, string clientId, string tenant, string? secret, X509Certificate2? certificate)
+    {
+        try
+        {
+            return CheckCredential(context, form, clientId, tenant, secret, certificate);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or CryptographicException)
+        {
+            // An assertion the emulator cannot read (a claim of the wrong type): a 400, as the real endpoint would.
+            return (HttpStatusCode.BadRequest, "invalid_request", 50027, "Invalid JWT token. " + e.Message);
+        }
     }
 
     private (HttpStatusCode, string, int, string)? CheckCredential(HttpContext context, IFormCollection form, string clientId, string tenant, string? secret, X509Certificate2? certificate)
@@ -232,16 +245,23 @@ public sealed partial class GraphEmulator
         var thumbprintMatches = certificate is not null
             && ((header["x5t#S256"] as JsonValue)?.GetValue<string>() == ToBase64Url(certificate.GetCertHash(HashAlgorithmName.SHA256))
                 || (header["x5t"] as JsonValue)?.GetValue<string>() == ToBase64Url(certificate.GetCertHash()));
-        if (key is null || !thumbprintMatches || (header["alg"] as JsonValue)?.GetValue<string>() != "RS256"
-            || !key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        // RS256 or PS256 (MSAL signs with PS256).
+        var padding = (header["alg"] as JsonValue)?.GetValue<string>() switch
+        {
+            "RS256" => RSASignaturePadding.Pkcs1,
+            "PS256" => RSASignaturePadding.Pss,
+            _ => null,
+        };
+        if (key is null || !thumbprintMatches || padding is null
+            || !key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature, HashAlgorithmName.SHA256, padding))
         {
             return (HttpStatusCode.Unauthorized, "invalid_client", 700027, "Client assertion failed signature validation.");
         }
 
-        var audience = $"{BaseAddress.AbsoluteUri.TrimEnd('/')}/{tenant}/oauth2/v2.0/token";
+        var audience = $"{context.Request.Scheme}://{context.Request.Host}/{tenant}/oauth2/v2.0/token";
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        var exp = (claims["exp"] as JsonValue)?.GetValue<long>() ?? 0;
-        var nbf = (claims["nbf"] as JsonValue)?.GetValue<long>() ?? 0;
+        var exp = UnixTime(claims["exp"]);
+        var nbf = UnixTime(claims["nbf"]);
         if (!string.Equals((claims["aud"] as JsonValue)?.GetValue<string>(), audience, StringComparison.OrdinalIgnoreCase))
         {
             return (HttpStatusCode.BadRequest, "invalid_client", 700212, "No matching federated identity record found for presented assertion audience.");
@@ -256,6 +276,11 @@ public sealed partial class GraphEmulator
             ? (HttpStatusCode.BadRequest, "invalid_client", 700024, "Client assertion is not within its valid time range.")
             : null;
     }
+
+    // NumericDate (RFC 7519 §2) is a number; MSAL's assertions carry it as a string of digits: accept both.
+    private static long UnixTime(JsonNode? node) => node is JsonValue v
+        ? v.TryGetValue<long>(out var n) ? n : long.TryParse(v.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out n) ? n : 0
+        : 0;
 
     private (HttpStatusCode, JsonNode) UsersDelta(IQueryCollection query)
     {

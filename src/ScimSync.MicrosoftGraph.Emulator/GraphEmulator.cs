@@ -51,6 +51,7 @@ public sealed partial class GraphEmulator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _log = new();
     private WebApplication? _app;
+    private X509Certificate2? _tls;
     private long _version;
     private int _epoch;
     private int _failCount;
@@ -64,8 +65,15 @@ public sealed partial class GraphEmulator : IAsyncDisposable
     /// <summary>Gets the server's address, for example <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>Gets the address to use as the identity platform host (the token endpoint is <c>{tenant}/oauth2/v2.0/token</c> under it).</summary>
-    public Uri AuthorityHost => BaseAddress;
+    /// <summary>
+    /// Gets the address to use as the identity platform host: https on its own port, with <see cref="TlsCertificate"/>
+    /// (MSAL accepts only https authorities). The token endpoint is <c>{tenant}/oauth2/v2.0/token</c> under it; it is
+    /// also served over http under <see cref="BaseAddress"/>.
+    /// </summary>
+    public Uri AuthorityHost { get; private set; } = null!;
+
+    /// <summary>Gets the self-signed certificate (for 127.0.0.1, made at start, public part only) the https port presents; trust it with <see cref="CreateHttpHandler"/>.</summary>
+    public X509Certificate2 TlsCertificate { get; private set; } = null!;
 
     /// <summary>Gets the address to use as Graph's (<c>…/v1.0</c>).</summary>
     public Uri GraphBaseAddress => new(BaseAddress, "v1.0");
@@ -101,16 +109,36 @@ public sealed partial class GraphEmulator : IAsyncDisposable
     public static async Task<GraphEmulator> StartAsync(TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var emulator = new GraphEmulator(time ?? TimeProvider.System);
+        // Kept (with its key) for the emulator's life: Kestrel uses it at every handshake.
+        var tls = emulator._tls = CreateTlsCertificate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(tls));
+        });
         var app = builder.Build();
         app.Run(emulator.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         emulator._app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        emulator.BaseAddress = new Uri(addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal)).TrimEnd('/') + "/");
+        emulator.AuthorityHost = new Uri(addresses.First(a => a.StartsWith("https:", StringComparison.Ordinal)).TrimEnd('/') + "/");
+        emulator.TlsCertificate = X509CertificateLoader.LoadCertificate(tls.RawData);
         return emulator;
+    }
+
+    /// <summary>Creates an HTTP handler that trusts <see cref="TlsCertificate"/> (and only it, for https), for clients of the emulator.</summary>
+    /// <returns>The handler.</returns>
+    public HttpMessageHandler CreateHttpHandler()
+    {
+        var thumbprint = TlsCertificate.Thumbprint;
+        return new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == thumbprint },
+        };
     }
 
     /// <summary>Gets how many requests a route received: <c>token</c>, <c>users/delta</c>, <c>groups/delta</c>, <c>users/{id}</c>, <c>users</c>, <c>groups/{id}</c> or <c>groups/{id}/members</c>.</summary>
@@ -340,6 +368,23 @@ public sealed partial class GraphEmulator : IAsyncDisposable
             await _app.StopAsync().ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
         }
+
+        _tls?.Dispose();
+        TlsCertificate?.Dispose();
+    }
+
+    private static X509Certificate2 CreateTlsCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        var now = TimeProvider.System.GetUtcNow(); // the TLS certificate lives in real time, whatever clock the emulator is given
+        using var created = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+
+        // Kestrel on Linux needs the key in an exportable PKCS#12 form.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 
     private UserRecord User(string id) => _users.TryGetValue(id, out var user) ? user : throw new KeyNotFoundException($"No user has id {id}.");

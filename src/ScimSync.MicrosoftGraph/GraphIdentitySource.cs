@@ -32,9 +32,9 @@ public sealed class GraphIdentitySource : IIdentitySource
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">The connection's options (valid: see <see cref="GraphSourceOptions.Validate"/>).</param>
-    /// <param name="httpClient">The HTTP client; its own timeout should be infinite (each attempt is timed by <see cref="GraphSourceOptions.Timeout"/>).</param>
+    /// <param name="httpClient">The HTTP client, for Graph and (through MSAL) the token endpoint; its own timeout should be infinite (each Graph attempt is timed by <see cref="GraphSourceOptions.Timeout"/>).</param>
     /// <param name="tokenCache">Where access tokens are kept between runs.</param>
-    /// <param name="timeProvider">The clock for token expiry and retry delays; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for retry delays and timeouts (MSAL keeps token expiry on the system clock); <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     public GraphIdentitySource(GraphSourceOptions options, HttpClient httpClient, GraphTokenCache tokenCache, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -43,7 +43,7 @@ public sealed class GraphIdentitySource : IIdentitySource
         _options = options;
         _http = httpClient;
         _time = timeProvider ?? TimeProvider.System;
-        _tokens = new GraphTokenClient(options, tokenCache, _time);
+        _tokens = new GraphTokenClient(options, tokenCache, httpClient, _time);
         _map = new SourceAttributeMap(DefaultAttributeMap, options.AttributeMap);
         _base = options.GraphBaseAddress.AbsoluteUri.TrimEnd('/');
         SelectedProperties = [.. AlwaysSelected
@@ -227,9 +227,6 @@ public sealed class GraphIdentitySource : IIdentitySource
         return user is not null && Id(user) is { } id ? ToSourceUser(id, user) : null;
     }
 
-    /// <summary>Gets the number of access tokens this source asked the identity platform for.</summary>
-    internal int TokenRequests => _tokens.Requests;
-
     private async IAsyncEnumerable<SourceUser> ReadScopedUsersAsync(SourceRead read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Graph has no delta of the members of some groups' profiles: in a group scope every run lists in full.
@@ -332,7 +329,8 @@ public sealed class GraphIdentitySource : IIdentitySource
     {
         for (var attempt = 0; ; attempt++)
         {
-            var token = await _tokens.GetTokenAsync(SendAsync, cancellationToken).ConfigureAwait(false);
+            // After a 401, ask for a new token: the cached one was revoked or expired early.
+            var token = await _tokens.GetTokenAsync(forceRefresh: attempt > 0, cancellationToken).ConfigureAwait(false);
             using var response = await SendAsync(
                 () =>
                 {
@@ -346,8 +344,6 @@ public sealed class GraphIdentitySource : IIdentitySource
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
             {
-                // A token revoked or expired early: forget it and sign in once more.
-                _tokens.Forget(token);
                 continue;
             }
 

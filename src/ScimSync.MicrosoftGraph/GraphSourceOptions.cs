@@ -101,8 +101,8 @@ public sealed partial class GraphSourceOptions : PullSourceOptions
             problems.Add($"CertificatePath: no file at '{CertificatePath}'.");
         }
 
-        CheckAddress(problems, nameof(AuthorityHost), AuthorityHost);
-        CheckAddress(problems, nameof(GraphBaseAddress), GraphBaseAddress);
+        CheckAddress(problems, nameof(AuthorityHost), AuthorityHost, httpOnLoopback: false);
+        CheckAddress(problems, nameof(GraphBaseAddress), GraphBaseAddress, httpOnLoopback: true);
         problems.AddRange(SourceAttributeMap.Validate(AttributeMap, IsGraphPropertyName));
         if (GroupIds.Count > 50)
         {
@@ -143,15 +143,18 @@ public sealed partial class GraphSourceOptions : PullSourceOptions
     /// <summary>Tells whether a text is a Graph property name, or one nested property (<c>a.b</c>).</summary>
     internal static bool IsGraphPropertyName(string name) => PropertyName().IsMatch(name);
 
-    private static void CheckAddress(List<string> problems, string name, Uri? address)
+    private static void CheckAddress(List<string> problems, string name, Uri? address, bool httpOnLoopback)
     {
         if (address is null || !address.IsAbsoluteUri)
         {
             problems.Add($"{name} must be an absolute URL.");
         }
-        else if (address.Scheme != Uri.UriSchemeHttps && !(address.Scheme == Uri.UriSchemeHttp && address.IsLoopback))
+        else if (address.Scheme != Uri.UriSchemeHttps && !(httpOnLoopback && address.Scheme == Uri.UriSchemeHttp && address.IsLoopback))
         {
-            problems.Add($"{name} must use https (http only on a loopback address, for an emulator).");
+            // MSAL accepts only https authorities.
+            problems.Add(httpOnLoopback
+                ? $"{name} must use https (http only on a loopback address, for an emulator)."
+                : $"{name} must use https.");
         }
     }
 

@@ -1,46 +1,22 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Collections.Concurrent;
+using Microsoft.Identity.Client;
 
 namespace ScimSync.MicrosoftGraph;
 
 /// <summary>
-/// Keeps the access tokens of Graph connections between runs, so that a connection asks the identity platform for a
-/// new token only shortly before the last one expires. <c>AddMicrosoftGraphSource</c> registers one as a singleton;
-/// tokens are kept in memory only.
+/// Keeps the MSAL confidential client of each Graph connection (and so its in-memory token cache) between runs, so
+/// that a connection asks the identity platform for a new token only when the last one is about to expire (MSAL
+/// renews five minutes before). <c>AddMicrosoftGraphSource</c> registers one as a singleton; tokens stay in memory.
 /// </summary>
 public sealed class GraphTokenCache
 {
-    private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<IConfidentialClientApplication>> _clients = new(StringComparer.Ordinal);
 
-    /// <summary>Gets how long before its expiry a token is renewed.</summary>
-    /// <value>Five minutes.</value>
-    public static TimeSpan RenewBefore { get; } = TimeSpan.FromMinutes(5);
+    /// <summary>Forgets every client and token (for example after a credential was rotated).</summary>
+    public void Clear() => _clients.Clear();
 
-    /// <summary>Forgets every token (for example after a credential was rotated).</summary>
-    public void Clear() => _tokens.Clear();
-
-    internal bool TryGet(string key, DateTimeOffset now, out string token)
-    {
-        if (_tokens.TryGetValue(key, out var cached) && cached.ExpiresAt - RenewBefore > now)
-        {
-            token = cached.AccessToken;
-            return true;
-        }
-
-        token = string.Empty;
-        return false;
-    }
-
-    internal void Set(string key, string token, DateTimeOffset expiresAt) => _tokens[key] = new CachedToken(token, expiresAt);
-
-    internal void Remove(string key, string token)
-    {
-        if (_tokens.TryGetValue(key, out var cached) && cached.AccessToken == token)
-        {
-            _tokens.TryRemove(new KeyValuePair<string, CachedToken>(key, cached));
-        }
-    }
-
-    private sealed record CachedToken(string AccessToken, DateTimeOffset ExpiresAt);
+    internal IConfidentialClientApplication GetOrAdd(string key, Func<IConfidentialClientApplication> create) =>
+        _clients.GetOrAdd(key, _ => new Lazy<IConfidentialClientApplication>(create)).Value;
 }

@@ -3,148 +3,114 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Microsoft.Identity.Client;
 using ScimSync.Pull;
 
 namespace ScimSync.MicrosoftGraph;
 
 /// <summary>
-/// The OAuth 2.0 client credentials grant against the Microsoft identity platform, with a client secret or a client
-/// assertion signed by a certificate.
+/// The OAuth 2.0 client credentials grant against the Microsoft identity platform through MSAL, with a client secret
+/// or a certificate (MSAL signs the client assertion).
 /// </summary>
 /// <remarks>
-/// Request and answers: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow;
-/// the assertion's header and claims: https://learn.microsoft.com/en-us/entra/identity-platform/certificate-credentials.
-/// Hand-rolled rather than MSAL: see docs/pull/microsoft-graph.md ("Why not MSAL").
+/// The grant: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow; MSAL's
+/// confidential client: https://learn.microsoft.com/en-us/entra/msal/dotnet/acquiring-tokens/web-apps-apis/client-credential-flows.
 /// </remarks>
 internal sealed class GraphTokenClient
 {
-    private const string GraphScope = "https://graph.microsoft.com/.default";
+    private static readonly string[] GraphScopes = ["https://graph.microsoft.com/.default"];
     private readonly GraphSourceOptions _options;
-    private readonly GraphTokenCache _cache;
+    private readonly IConfidentialClientApplication _client;
     private readonly TimeProvider _time;
-    private readonly string _cacheKey;
-    private readonly Uri _tokenEndpoint;
-    private X509Certificate2? _certificate;
 
-    public GraphTokenClient(GraphSourceOptions options, GraphTokenCache cache, TimeProvider time)
+    public GraphTokenClient(GraphSourceOptions options, GraphTokenCache cache, HttpClient http, TimeProvider time)
     {
         _options = options;
-        _cache = cache;
         _time = time;
-        var host = options.AuthorityHost.AbsoluteUri.TrimEnd('/');
-        _tokenEndpoint = new Uri($"{host}/{Uri.EscapeDataString(options.TenantId!)}/oauth2/v2.0/token");
+        var authority = $"{options.AuthorityHost.AbsoluteUri.TrimEnd('/')}/{Uri.EscapeDataString(options.TenantId!)}";
 
         // The credential is part of the key (as a hash) so that a rotated secret never reuses the old one's token.
         var credential = options.ClientSecret ?? options.CertificatePath + "|" + options.CertificatePassword;
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(credential)));
-        _cacheKey = $"{_tokenEndpoint}|{options.ClientId}|{hash}";
+        _client = cache.GetOrAdd($"{authority}|{options.ClientId}|{hash}", () =>
+        {
+            var builder = ConfidentialClientApplicationBuilder.Create(options.ClientId)
+                .WithAuthority(authority, validateAuthority: !options.AuthorityHost.IsLoopback)
+                .WithHttpClientFactory(new MsalHttpClientFactory(http));
+            if (options.AuthorityHost.IsLoopback)
+            {
+                // An emulator has no instance discovery endpoint.
+                builder = builder.WithInstanceDiscovery(false);
+            }
+
+            return string.IsNullOrEmpty(options.ClientSecret)
+                ? builder.WithCertificate(LoadCertificate(options.CertificatePath!, options.CertificatePassword)).Build()
+                : builder.WithClientSecret(options.ClientSecret).Build();
+        });
     }
 
-    /// <summary>Gets the number of tokens this client asked for.</summary>
-    public int Requests { get; private set; }
-
-    public async Task<string> GetTokenAsync(Func<Func<HttpRequestMessage>, string, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    public async Task<string> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
-        if (_cache.TryGet(_cacheKey, _time.GetUtcNow(), out var token))
+        for (var attempt = 0; ; attempt++)
         {
-            return token;
+            try
+            {
+                return await AcquireAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IdentitySourceException e) when (attempt < _options.MaxRetries && e.Kind is IdentitySourceErrorKind.Throttled or IdentitySourceErrorKind.Unavailable)
+            {
+                // MSAL retries a 5xx once and then, like a 429, leaves it to us (honouring Retry-After).
+                var retryAfter = (e.InnerException as MsalServiceException)?.Headers?.RetryAfter;
+                var delay = retryAfter switch
+                {
+                    { Delta: { } d } => d,
+                    { Date: { } date } => date - _time.GetUtcNow(),
+                    _ => _options.RetryDelay * Math.Pow(2, attempt),
+                };
+                delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
 
-        // Two reads at once may both ask for a token; both are valid, the later one is kept.
-        var requestedAt = _time.GetUtcNow();
-        using var response = await send(CreateRequest, "the token endpoint", cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        Requests++;
-        JsonObject? json;
+    private async Task<string> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
         try
         {
-            json = JsonNode.Parse(body) as JsonObject;
+            var result = await _client.AcquireTokenForClient(GraphScopes).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            return result.AccessToken;
         }
-        catch (JsonException)
+        catch (MsalThrottledServiceException e)
         {
-            json = null;
+            throw new IdentitySourceException(IdentitySourceErrorKind.Throttled, "The Microsoft identity platform throttled the token requests (429).", e.OriginalServiceException, 429);
         }
-
-        if (!response.IsSuccessStatusCode)
+        catch (MsalServiceException e)
         {
-            var error = json?["error"]?.GetValue<string>() ?? "unknown_error";
-            var description = json?["error_description"]?.GetValue<string>();
-            var firstLine = description?.Split('\n', 2)[0].Trim();
-            var kind = error is "invalid_client" or "unauthorized_client" or "invalid_grant" or "invalid_request" or "invalid_scope" || (int)response.StatusCode is 400 or 401 or 403
-                ? IdentitySourceErrorKind.Unauthorized
-                : IdentitySourceErrorKind.Unavailable;
+            var firstLine = e.Message.Split('\n', 2)[0].Trim();
+            var kind = e.StatusCode switch
+            {
+                429 => IdentitySourceErrorKind.Throttled,
+                >= 500 or 0 => IdentitySourceErrorKind.Unavailable,
+                _ => IdentitySourceErrorKind.Unauthorized,
+            };
             throw new IdentitySourceException(
                 kind,
-                $"The Microsoft identity platform refused the app '{_options.ClientId}' of tenant '{_options.TenantId}' ({(int)response.StatusCode} {error}: {firstLine}). Check TenantId, ClientId and the secret or certificate registered on the app.",
-                status: (int)response.StatusCode);
+                $"The Microsoft identity platform refused the app '{_options.ClientId}' of tenant '{_options.TenantId}' ({e.StatusCode} {e.ErrorCode}: {firstLine}). Check TenantId, ClientId and the secret or certificate registered on the app.",
+                e,
+                e.StatusCode == 0 ? null : e.StatusCode);
         }
-
-        if (json?["access_token"]?.GetValue<string>() is not { Length: > 0 } accessToken)
+        catch (MsalClientException e)
         {
-            throw new IdentitySourceException(IdentitySourceErrorKind.InvalidResponse, "The token endpoint answered without an access_token.", status: (int)response.StatusCode);
+            throw new IdentitySourceException(IdentitySourceErrorKind.Unavailable, $"No token could be obtained from the Microsoft identity platform ({e.ErrorCode}: {e.Message.Split('\n', 2)[0].Trim()}).", e);
         }
-
-        var expiresIn = json["expires_in"] switch
+        catch (HttpRequestException e)
         {
-            JsonValue v when v.TryGetValue<long>(out var n) => n,
-            JsonValue v when v.TryGetValue<string>(out var s) && long.TryParse(s, out var n) => n,
-            _ => 3599L,
-        };
-        _cache.Set(_cacheKey, accessToken, requestedAt.AddSeconds(expiresIn));
-        return accessToken;
-    }
-
-    public void Forget(string token) => _cache.Remove(_cacheKey, token);
-
-    private HttpRequestMessage CreateRequest()
-    {
-        var form = new List<KeyValuePair<string, string>>
-        {
-            new("client_id", _options.ClientId!),
-            new("scope", GraphScope),
-            new("grant_type", "client_credentials"),
-        };
-        if (!string.IsNullOrEmpty(_options.ClientSecret))
-        {
-            form.Add(new("client_secret", _options.ClientSecret));
+            throw new IdentitySourceException(IdentitySourceErrorKind.Unavailable, $"The Microsoft identity platform could not be reached ({e.Message}).", e);
         }
-        else
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            form.Add(new("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
-            form.Add(new("client_assertion", CreateAssertion()));
+            throw new IdentitySourceException(IdentitySourceErrorKind.Unavailable, "The Microsoft identity platform did not answer in time.", e);
         }
-
-        return new HttpRequestMessage(HttpMethod.Post, _tokenEndpoint) { Content = new FormUrlEncodedContent(form) };
-    }
-
-    private string CreateAssertion()
-    {
-        var certificate = _certificate ??= LoadCertificate(_options.CertificatePath!, _options.CertificatePassword);
-        using var key = certificate.GetRSAPrivateKey()
-            ?? throw new IdentitySourceException(IdentitySourceErrorKind.Unauthorized, $"The certificate at '{_options.CertificatePath}' has no RSA private key.");
-        var now = _time.GetUtcNow();
-        var header = new JsonObject
-        {
-            ["alg"] = "RS256",
-            ["typ"] = "JWT",
-            ["x5t#S256"] = Base64Url(certificate.GetCertHash(HashAlgorithmName.SHA256)),
-            ["x5t"] = Base64Url(certificate.GetCertHash()),
-        };
-        var claims = new JsonObject
-        {
-            ["aud"] = _tokenEndpoint.AbsoluteUri,
-            ["iss"] = _options.ClientId,
-            ["sub"] = _options.ClientId,
-            ["jti"] = Guid.NewGuid().ToString(),
-            ["nbf"] = now.ToUnixTimeSeconds(),
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["exp"] = now.AddMinutes(10).ToUnixTimeSeconds(),
-        };
-        var signed = Base64Url(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url(Encoding.UTF8.GetBytes(claims.ToJsonString()));
-        var signature = key.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return signed + "." + Base64Url(signature);
     }
 
     /// <summary>Loads a PKCS#12 or PEM certificate with its private key.</summary>
@@ -168,5 +134,8 @@ internal sealed class GraphTokenClient
         }
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private sealed class MsalHttpClientFactory(HttpClient http) : IMsalHttpClientFactory
+    {
+        public HttpClient GetHttpClient() => http;
+    }
 }

@@ -58,14 +58,14 @@ public sealed class GraphSourceOptionsTests
     }
 
     [Fact]
-    public void Validate_LoopbackHttp_IsAllowedForEmulators()
+    public void Validate_LoopbackHttpGraph_IsAllowedForEmulators()
     {
         var options = new GraphSourceOptions
         {
             TenantId = "t",
             ClientId = "c",
             ClientSecret = "s",
-            AuthorityHost = new Uri("http://127.0.0.1:5000"),
+            AuthorityHost = new Uri("https://127.0.0.1:5001"),
             GraphBaseAddress = new Uri("http://127.0.0.1:5000/v1.0"),
         };
 

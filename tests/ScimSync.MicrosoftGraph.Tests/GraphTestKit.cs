@@ -38,7 +38,7 @@ internal static class GraphTestKit
     }
 
     public static GraphIdentitySource Source(GraphEmulator graph, Action<GraphSourceOptions>? configure = null, GraphTokenCache? cache = null, TimeProvider? time = null) =>
-        new(Options(graph, configure), new HttpClient(), cache ?? new GraphTokenCache(), time);
+        new(Options(graph, configure), new HttpClient(graph.CreateHttpHandler()), cache ?? new GraphTokenCache(), time);
 
     public static async Task<List<SourceUser>> UsersAsync(IIdentitySource source, SourceRead read)
     {

@@ -114,7 +114,8 @@ public sealed class GraphDocsExamples
             AuthorityHost = graph.AuthorityHost,
             GraphBaseAddress = graph.GraphBaseAddress,
         };
-        var source = new GraphIdentitySource(options, new HttpClient(), new GraphTokenCache());
+        var http = new HttpClient(graph.CreateHttpHandler()); // trusts the emulator's https port (the token endpoint)
+        var source = new GraphIdentitySource(options, http, new GraphTokenCache());
 
         graph.Throttle(1, TimeSpan.FromSeconds(1)); // the next request answers 429, Retry-After: 1
         var read = new SourceRead(cursor: null);
@@ -134,5 +135,33 @@ public sealed class GraphDocsExamples
         }
 
         Assert.Equal("Analyst", (string?)Assert.Single(changed).Resource!["title"]);
+    }
+
+    [Fact]
+    public async Task Docs_NamedClientTrustingTheEmulator_ReadsThroughTheRegisteredClient()
+    {
+        await using var graph = await GraphTestKit.StartAsync();
+        var ada = graph.AddUser("ada@contoso.example");
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddScimProvisioning(scim => scim.AddInMemoryStore().AddMicrosoftGraphSource("entra", o =>
+        {
+            o.TenantId = graph.TenantId;
+            o.ClientId = GraphTestKit.ClientId;
+            o.ClientSecret = GraphTestKit.Secret;
+            o.AuthorityHost = graph.AuthorityHost;
+            o.GraphBaseAddress = graph.GraphBaseAddress;
+        }));
+
+        #region emulator-named-client
+        builder.Services.AddHttpClient("ScimSync.MicrosoftGraph:entra")
+            .ConfigurePrimaryHttpMessageHandler(() => graph.CreateHttpHandler());
+        #endregion
+
+        using var host = builder.Build();
+        var options = host.Services.GetRequiredService<IOptionsMonitor<GraphSourceOptions>>().Get("entra");
+        var http = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient(GraphScimProvisioningBuilderExtensions.HttpClientPrefix + "entra");
+        var source = new GraphIdentitySource(options, http, host.Services.GetRequiredService<GraphTokenCache>());
+        var user = await source.FindUserAsync("ada@contoso.example");
+        Assert.Equal(ada, user!.Id);
     }
 }

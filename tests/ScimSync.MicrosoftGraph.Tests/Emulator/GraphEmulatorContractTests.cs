@@ -26,6 +26,26 @@ public sealed class GraphEmulatorContractTests
     }
 
     [Fact]
+    public async Task Token_OverHttpsWithTheEmulatorsCertificate_ReturnsBearerToken()
+    {
+        await using var graph = await GraphTestKit.StartAsync();
+        using var https = new HttpClient(graph.CreateHttpHandler());
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = GraphTestKit.ClientId,
+            ["client_secret"] = GraphTestKit.Secret,
+            ["scope"] = "https://graph.microsoft.com/.default",
+            ["grant_type"] = "client_credentials",
+        });
+
+        using var response = await https.PostAsync(new Uri(graph.AuthorityHost, graph.TenantId + "/oauth2/v2.0/token"), content);
+
+        Assert.Equal(Uri.UriSchemeHttps, graph.AuthorityHost.Scheme);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]);
+    }
+
+    [Fact]
     public async Task Token_WrongSecret_Returns401InvalidClientWithAadstsBody()
     {
         await using var graph = await GraphTestKit.StartAsync();
@@ -181,7 +201,7 @@ public sealed class GraphEmulatorContractTests
             ["scope"] = "https://graph.microsoft.com/.default",
             ["grant_type"] = "client_credentials",
         });
-        using var response = await Http.PostAsync(new Uri(graph.AuthorityHost, graph.TenantId + "/oauth2/v2.0/token"), content);
+        using var response = await Http.PostAsync(new Uri(graph.BaseAddress, graph.TenantId + "/oauth2/v2.0/token"), content);
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
