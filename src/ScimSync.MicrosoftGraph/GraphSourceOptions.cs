@@ -30,7 +30,7 @@ public sealed partial class GraphSourceOptions : PullSourceOptions
     /// <summary>Gets or sets the password of the certificate file (PKCS#12, or an encrypted PEM key), if any. Never logged.</summary>
     public string? CertificatePassword { get; set; }
 
-    /// <summary>Gets or sets the Microsoft identity platform host that issues tokens.</summary>
+    /// <summary>Gets or sets the Microsoft identity platform host that issues tokens; https only (MSAL accepts no other).</summary>
     /// <value>Defaults to <c>https://login.microsoftonline.com</c> (national clouds have their own).</value>
     public Uri AuthorityHost { get; set; } = new("https://login.microsoftonline.com");
 
