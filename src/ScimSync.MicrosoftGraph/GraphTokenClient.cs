@@ -75,9 +75,12 @@ internal sealed class GraphTokenClient
 
     private async Task<string> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
+        // The HttpClient has no timeout of its own: each token request gets the options' Timeout, as Graph requests do.
+        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var result = await _client.AcquireTokenForClient(GraphScopes).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            var result = await _client.AcquireTokenForClient(GraphScopes).WithForceRefresh(forceRefresh).ExecuteAsync(linked.Token).ConfigureAwait(false);
             return result.AccessToken;
         }
         catch (MsalThrottledServiceException e)
