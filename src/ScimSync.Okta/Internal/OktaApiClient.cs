@@ -169,11 +169,7 @@ internal sealed partial class OktaApiClient
             RecordRateLimit(info);
             if (info.Status == HttpStatusCode.TooManyRequests)
             {
-                var wait = info.RateLimitReset is { } reset ? reset - _time.GetUtcNow() : Backoff(attempt);
-                if (wait < TimeSpan.Zero)
-                {
-                    wait = TimeSpan.Zero;
-                }
+                var wait = UntilReset(info) ?? Backoff(attempt);
 
                 if (attempt >= _options.MaxRetries || wait > _options.MaxRateLimitWait)
                 {
@@ -198,10 +194,25 @@ internal sealed partial class OktaApiClient
 
     private void RecordRateLimit(ResponseInfo info)
     {
-        if (info.RateLimitRemaining is { } remaining && remaining <= _options.RateLimitReserve && info.RateLimitReset is { } reset)
+        if (info.RateLimitRemaining is { } remaining && remaining <= _options.RateLimitReserve && UntilReset(info) is { } wait)
         {
-            _pauseUntil = reset;
+            _pauseUntil = _time.GetUtcNow() + wait;
         }
+    }
+
+    /// <summary>
+    /// How long until the rate-limit window resets, measured on Okta's clock (its <c>Date</c> header, whole seconds,
+    /// so never shorter than the truth) rather than ours, which may be skewed.
+    /// </summary>
+    private TimeSpan? UntilReset(ResponseInfo info)
+    {
+        if (info.RateLimitReset is not { } reset)
+        {
+            return null;
+        }
+
+        var wait = reset - (info.Date ?? _time.GetUtcNow());
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
     private async Task PaceAsync(CancellationToken cancellationToken)
