@@ -87,6 +87,44 @@ public sealed class OktaIdentitySourceTests
     }
 
     [Fact]
+    public async Task Read_DeletedUserAndGroup_AbsentFromTheFullRead_NeverReportedByAnIncrement()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        await using var org = await OktaTestOrg.StartAsync(time);
+        var kept = org.Emulator.AddUser("kept@example.com");
+        var deleted = org.Emulator.AddUser("deleted@example.com");
+        var group = org.Emulator.AddGroup("Team");
+        var doomed = org.Emulator.AddGroup("Doomed");
+        org.Emulator.AddMember(group, kept);
+        org.Emulator.AddMember(group, deleted);
+        var source = org.Source(org.ApiTokenOptions());
+        time.Advance(TimeSpan.FromHours(1));
+        var fullUsers = new SourceRead(null);
+        var fullGroups = new SourceRead(null);
+        await OktaTestOrg.ReadUsersAsync(source, fullUsers);
+        await OktaTestOrg.ReadGroupsAsync(source, fullGroups);
+
+        time.Advance(TimeSpan.FromHours(1));
+        org.Emulator.DeactivateUser(deleted);
+        org.Emulator.DeleteUser(deleted);
+        org.Emulator.DeleteGroup(doomed);
+        var deltaUsers = await OktaTestOrg.ReadUsersAsync(source, new SourceRead(fullUsers.NextCursor));
+        var deltaGroups = await OktaTestOrg.ReadGroupsAsync(source, new SourceRead(fullGroups.NextCursor));
+        var secondFull = new SourceRead(null);
+        var allUsers = await OktaTestOrg.ReadUsersAsync(source, secondFull);
+        var allGroups = await OktaTestOrg.ReadGroupsAsync(source, new SourceRead(null));
+
+        Assert.Empty(deltaUsers);
+        var changed = Assert.Single(deltaGroups); // its membership changed when the user was deleted
+        Assert.Equal(group, changed.Id);
+        Assert.Equal([kept], changed.Members!);
+        Assert.False(changed.Removed);
+        Assert.Equal([kept], allUsers.Select(u => u.Id));
+        Assert.True(secondFull.ListsEverything);
+        Assert.Equal([group], allGroups.Select(g => g.Id));
+    }
+
+    [Fact]
     public async Task ReadUsers_CursorNotWrittenByTheSource_ThrowsCursorExpired()
     {
         await using var org = await OktaTestOrg.StartAsync();
