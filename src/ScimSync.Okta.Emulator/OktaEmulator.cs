@@ -32,7 +32,7 @@ namespace ScimSync.Okta.Emulator;
 /// <item>Errors: https://developer.okta.com/docs/reference/error-codes/ (E0000011 invalid token, E0000006 no
 /// permission, E0000007 not found, E0000031 invalid search, E0000047 rate limit).</item>
 /// <item>Service apps: https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/ and DPoP:
-/// https://developer.okta.com/docs/guides/dpop/nonoktaresourceserver/main/ (<c>use_dpop_nonce</c>).</item>
+/// https://developer.okta.com/docs/guides/dpop/oktaresourceserver/main/ (<c>use_dpop_nonce</c>).</item>
 /// </list>
 /// <para>Times (<c>lastUpdated</c>, <c>lastMembershipUpdated</c>, token expiry, rate-limit windows, the <c>Date</c>
 /// header) come from the <see cref="TimeProvider"/> given to <see cref="StartAsync"/>, and each stamp is at least a
@@ -579,7 +579,9 @@ public sealed class OktaEmulator : IAsyncDisposable
             var proof = context.Request.Headers["DPoP"].ToString();
             if (string.IsNullOrEmpty(proof) || !VerifyDPoP(proof, "POST", endpoint, out thumbprint, out var proofClaims))
             {
-                await OAuthErrorAsync(context, HttpStatusCode.BadRequest, "invalid_dpop_proof", "The DPoP proof JWT header is missing or invalid.").ConfigureAwait(false);
+                // Okta's words for a missing proof: https://support.okta.com/help/s/article/the-dpop-proof-jwt-header-is-missing
+                var description = string.IsNullOrEmpty(proof) ? "The DPoP proof JWT header is missing." : "The DPoP proof JWT is invalid.";
+                await OAuthErrorAsync(context, HttpStatusCode.BadRequest, "invalid_dpop_proof", description).ConfigureAwait(false);
                 return;
             }
 

@@ -312,7 +312,7 @@ internal sealed partial class OktaApiClient
     /// <summary>The client credentials grant with a signed client assertion, and a DPoP proof when asked.</summary>
     /// <remarks>
     /// https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/ and
-    /// https://developer.okta.com/docs/guides/dpop/nonoktaresourceserver/main/ (a first request without nonce is
+    /// https://developer.okta.com/docs/guides/dpop/oktaresourceserver/main/ (a first request without nonce is
     /// answered 400 <c>use_dpop_nonce</c> with a <c>DPoP-Nonce</c> header; the proof is signed again with it).
     /// </remarks>
     private async Task<OktaTokenCache.CachedToken> RequestTokenAsync(OktaTokenCache.Slot slot, CancellationToken cancellationToken)

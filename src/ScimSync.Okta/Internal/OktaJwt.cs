@@ -35,7 +35,7 @@ internal static class OktaJwt
     }
 
     /// <summary>A DPoP proof for one request: the public key in the header, the method and URL (no query), and for a resource the token's hash.</summary>
-    /// <remarks>RFC 9449 §4.2; https://developer.okta.com/docs/guides/dpop/nonoktaresourceserver/main/</remarks>
+    /// <remarks>RFC 9449 §4.2; https://developer.okta.com/docs/guides/dpop/oktaresourceserver/main/</remarks>
     public static string DPoPProof(RSA key, string method, Uri uri, DateTimeOffset now, string? nonce, string? accessToken)
     {
         var header = new JsonObject { ["typ"] = "dpop+jwt", ["alg"] = "RS256", ["jwk"] = PublicJwk(key) };
