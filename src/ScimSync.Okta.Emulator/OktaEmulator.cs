@@ -74,6 +74,9 @@ public sealed class OktaEmulator : IAsyncDisposable
     /// <summary>Gets or sets a value indicating whether the org is down: connections are aborted without an answer.</summary>
     public bool Down { get; set; }
 
+    /// <summary>Gets or sets how long the org waits before answering each request (on the real clock), to test timeouts.</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
     /// <summary>Gets or sets how many API requests one rate-limit window admits, or 0 for no limit.</summary>
     public int RateLimit { get; set; }
 
@@ -362,6 +365,18 @@ public sealed class OktaEmulator : IAsyncDisposable
         {
             context.Abort();
             return;
+        }
+
+        if (ResponseDelay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(ResponseDelay, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
 
         var path = context.Request.Path.Value ?? string.Empty;

@@ -369,6 +369,24 @@ public sealed class OktaIdentitySourceTests
     }
 
     [Fact]
+    public async Task ReadUsers_NoAnswerWithinTimeout_ThrowsUnavailable()
+    {
+        await using var org = await OktaTestOrg.StartAsync();
+        org.Emulator.ResponseDelay = TimeSpan.FromMinutes(1);
+        var source = org.Source(org.ApiTokenOptions(o =>
+        {
+            o.Timeout = TimeSpan.FromMilliseconds(200);
+            o.MaxRetries = 1;
+        }));
+
+        var e = await Assert.ThrowsAsync<IdentitySourceException>(() => OktaTestOrg.ReadUsersAsync(source, new SourceRead(null)));
+
+        Assert.Equal(IdentitySourceErrorKind.Unavailable, e.Kind);
+        Assert.Contains("did not answer within", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, org.Emulator.RequestCount);
+    }
+
+    [Fact]
     public async Task ReadUsers_WrongApiToken_ThrowsUnauthorizedWithoutTheToken()
     {
         await using var org = await OktaTestOrg.StartAsync();
