@@ -43,6 +43,8 @@ public sealed class OktaEmulator : IAsyncDisposable
     private const string UsersScope = "okta.users.read";
     private const string GroupsScope = "okta.groups.read";
 
+    private const string UseDPoPNonce = "use_dpop_nonce";
+
     private static readonly string[] QueryParameters = ["search", "filter"];
 
     private readonly Lock _gate = new();
@@ -83,6 +85,12 @@ public sealed class OktaEmulator : IAsyncDisposable
     /// <summary>Gets or sets the length of a rate-limit window.</summary>
     /// <value>Defaults to one minute, as Okta's; tests shorten it.</value>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether API requests with a DPoP-bound token must carry the org's current nonce
+    /// in their proof (RFC 9449 §9): without it they are answered 401 <c>use_dpop_nonce</c> with a <c>DPoP-Nonce</c>.
+    /// </summary>
+    public bool RequireDPoPNonceForApi { get; set; }
 
     /// <summary>Gets or sets how long an issued access token is valid.</summary>
     /// <value>Defaults to one hour, as Okta's.</value>
@@ -429,6 +437,12 @@ public sealed class OktaEmulator : IAsyncDisposable
         }
 
         var scopes = Authenticate(context, out var authError);
+        if (authError == UseDPoPNonce)
+        {
+            context.Response.Headers["DPoP-Nonce"] = _dpopNonce;
+            context.Response.Headers.WWWAuthenticate = "DPoP error=\"use_dpop_nonce\", error_description=\"Resource server requires nonce in DPoP proof\"";
+        }
+
         if (scopes is null)
         {
             await ErrorAsync(context, HttpStatusCode.Unauthorized, "E0000011", "Invalid token provided", authError).ConfigureAwait(false);
@@ -537,6 +551,12 @@ public sealed class OktaEmulator : IAsyncDisposable
                 || claims["ath"]?.GetValue<string>() != Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(credential))))
             {
                 error = "The DPoP proof is missing or does not match the access token.";
+                return null;
+            }
+
+            if (RequireDPoPNonceForApi && claims["nonce"]?.GetValue<string>() != _dpopNonce)
+            {
+                error = UseDPoPNonce;
                 return null;
             }
 

@@ -48,6 +48,8 @@ public sealed class OktaTokenCache : IDisposable
 
         public string? Nonce { get; set; }
 
+        public string? ResourceNonce { get; set; }
+
         public CachedToken? Token { get; set; }
     }
 

@@ -83,10 +83,22 @@ internal sealed partial class OktaApiClient
         }
 
         var renewed = false;
+        var nonceRetried = false;
         while (true)
         {
             var credential = await GetCredentialAsync(forceRenewal: false, cancellationToken).ConfigureAwait(false);
             var info = await SendAsync(() => CreateGet(uri, credential), uri.AbsolutePath, cancellationToken).ConfigureAwait(false);
+            if (credential.Slot is { } slot && info.DPoPNonce is { } nonce)
+            {
+                // RFC 9449 §9: a resource server may ask for (or rotate) a nonce in its proofs.
+                slot.ResourceNonce = nonce;
+                if (info.Status == HttpStatusCode.Unauthorized && !nonceRetried && info.WwwAuthenticate.Contains("use_dpop_nonce", StringComparison.Ordinal))
+                {
+                    nonceRetried = true;
+                    continue;
+                }
+            }
+
             if (info.IsSuccess)
             {
                 return (Parse(info, uri), info);
@@ -113,10 +125,10 @@ internal sealed partial class OktaApiClient
     {
         var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (credential.DPoPKey is { } key)
+        if (credential.Slot is { } slot)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential.Token);
-            request.Headers.Add("DPoP", OktaJwt.DPoPProof(key, "GET", uri, _time.GetUtcNow(), nonce: null, credential.Token));
+            request.Headers.Add("DPoP", OktaJwt.DPoPProof(slot.DPoPKey, "GET", uri, _time.GetUtcNow(), slot.ResourceNonce, credential.Token));
         }
         else
         {
@@ -306,7 +318,7 @@ internal sealed partial class OktaApiClient
 
     private static Credential ToCredential(OktaTokenCache.CachedToken token, OktaTokenCache.Slot slot) =>
         string.Equals(token.TokenType, "DPoP", StringComparison.OrdinalIgnoreCase)
-            ? new Credential("DPoP", token.AccessToken, slot.DPoPKey)
+            ? new Credential("DPoP", token.AccessToken, slot)
             : new Credential("Bearer", token.AccessToken, null);
 
     /// <summary>The client credentials grant with a signed client assertion, and a DPoP proof when asked.</summary>
@@ -407,7 +419,7 @@ internal sealed partial class OktaApiClient
         }
     }
 
-    private sealed record Credential(string Scheme, string Token, RSA? DPoPKey);
+    private sealed record Credential(string Scheme, string Token, OktaTokenCache.Slot? Slot);
 
     private sealed record ResponseInfo(
         HttpStatusCode Status,
@@ -416,7 +428,8 @@ internal sealed partial class OktaApiClient
         DateTimeOffset? Date,
         int? RateLimitRemaining,
         DateTimeOffset? RateLimitReset,
-        string? DPoPNonce)
+        string? DPoPNonce,
+        string WwwAuthenticate)
     {
         public bool IsSuccess => (int)Status is >= 200 and < 300;
 
@@ -430,7 +443,8 @@ internal sealed partial class OktaApiClient
                 response.Headers.Date,
                 Header(response, "X-Rate-Limit-Remaining") is { } remaining && int.TryParse(remaining, NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : null,
                 Header(response, "X-Rate-Limit-Reset") is { } reset && long.TryParse(reset, NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) ? DateTimeOffset.FromUnixTimeSeconds(epoch) : null,
-                Header(response, "DPoP-Nonce"));
+                Header(response, "DPoP-Nonce"),
+                string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString())));
         }
 
         private static string? Header(HttpResponseMessage response, string name) =>

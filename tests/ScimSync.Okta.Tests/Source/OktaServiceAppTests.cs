@@ -27,6 +27,23 @@ public sealed class OktaServiceAppTests
     }
 
     [Fact]
+    public async Task Read_ApiAsksForADPoPNonce_ProofIsSignedAgainWithIt()
+    {
+        await using var org = await OktaTestOrg.StartAsync();
+        org.Emulator.AddUser("user@example.com");
+        org.Emulator.RequireDPoPNonceForApi = true;
+        var source = org.Source(org.ServiceAppOptions());
+
+        var users = await OktaTestOrg.ReadUsersAsync(source, new SourceRead(null));
+        var again = await OktaTestOrg.ReadUsersAsync(source, new SourceRead(null));
+
+        Assert.Single(users);
+        Assert.Single(again);
+        Assert.Equal(1, org.Emulator.TokensIssued);
+        Assert.Equal(5, org.Emulator.Requests.Count); // one refusal asking for the nonce, then two requests per read
+    }
+
+    [Fact]
     public async Task Read_TokenNearExpiry_IsRenewed()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
