@@ -82,7 +82,7 @@ internal sealed class PullRun
             {
                 await RemoveUnlistedAsync().ConfigureAwait(false);
             }
-            else if (_options.DeleteMissing && (_usersListedAll || _groupsListedAll))
+            else if (_options.DeleteMissing && _result.Mode == PullSyncMode.Full)
             {
                 _result.DeletionsSkippedReason ??= "A listing did not finish; resources missing from it may only be unread.";
                 Log.DeletionsSkipped(_logger, _connection, _result.DeletionsSkippedReason);
