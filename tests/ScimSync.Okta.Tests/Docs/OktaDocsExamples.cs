@@ -160,13 +160,8 @@ public sealed partial class OktaDocsExamples
     }
 
     /// <summary>Creates the source the engine would create for a run, through the registration AddPullSource made.</summary>
-    private static IIdentitySource CreateSource(IServiceProvider services, string connection)
-    {
-        var type = typeof(PullSourceOptions).Assembly.GetType("ScimSync.Pull.Internal.PullSourceRegistration", throwOnError: true)!;
-        var registration = services.GetServices(type).Single(r => (string)type.GetProperty("Connection")!.GetValue(r)! == connection);
-        var create = (Func<IIdentitySource>)type.GetProperty("Source")!.GetValue(registration)!;
-        return create();
-    }
+    private static IIdentitySource CreateSource(IServiceProvider services, string connection) =>
+        services.GetServices<ScimSync.Pull.Internal.PullSourceRegistration>().Single(r => r.Connection == connection).Source();
 
     private static List<string> JsonBlocks()
     {
