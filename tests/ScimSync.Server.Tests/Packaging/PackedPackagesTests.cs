@@ -16,7 +16,10 @@ namespace ScimSync.Server.Tests.Packaging;
 public sealed class PackedPackagesTests : IDisposable
 {
     private static readonly string[] s_packages =
-        ["ScimSync.Abstractions", "ScimSync.Server", "ScimSync.Stores.Sqlite", "ScimSync.Atlassian", "ScimSync.Atlassian.Emulator"];
+        [
+            "ScimSync.Abstractions", "ScimSync.Server", "ScimSync.Stores.Sqlite", "ScimSync.Atlassian", "ScimSync.Atlassian.Emulator",
+            "ScimSync.Pull", "ScimSync.Okta", "ScimSync.Okta.Emulator", "ScimSync.MicrosoftGraph", "ScimSync.MicrosoftGraph.Emulator",
+        ];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("scimsync-pack-").FullName;
 
@@ -57,18 +60,33 @@ public sealed class PackedPackagesTests : IDisposable
                 <PackageReference Include="ScimSync.Stores.Sqlite" Version="{version}" />
                 <PackageReference Include="ScimSync.Atlassian" Version="{version}" />
                 <PackageReference Include="ScimSync.Atlassian.Emulator" Version="{version}" />
+                <PackageReference Include="ScimSync.Okta" Version="{version}" />
+                <PackageReference Include="ScimSync.Okta.Emulator" Version="{version}" />
+                <PackageReference Include="ScimSync.MicrosoftGraph" Version="{version}" />
+                <PackageReference Include="ScimSync.MicrosoftGraph.Emulator" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
         // The host writes its users through to a Jira (the emulator, also from its package): a 201 means Jira took it.
+        // It also pulls users from an Okta org and an Entra ID tenant (their emulators, from their packages).
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
             using ScimSync.Atlassian.Emulator;
             using ScimSync.Atlassian.Products;
+            using ScimSync.MicrosoftGraph.Emulator;
+            using ScimSync.Okta.Emulator;
+            using ScimSync.Pull;
 
             await using var jira = await AtlassianEmulator.StartAsync();
             jira.Jira.PersonalAccessTokens.Add("pat");
+            await using var okta = await OktaEmulator.StartAsync();
+            okta.AddApiToken("okta-token");
+            okta.AddUser("okta-user@example.com");
+            await using var graph = await GraphEmulator.StartAsync();
+            graph.AddClient("client", "secret");
+            graph.AddUser("graph-user@example.com");
             var builder = WebApplication.CreateBuilder(args);
             builder.Configuration["ScimSync:AtlassianStateDirectory"] = AppContext.BaseDirectory;
+            builder.Configuration["ScimSync:PullStateDirectory"] = AppContext.BaseDirectory;
             builder.Services.AddScimProvisioning(scim => scim
                 .AddConnection("entra", c => c.UseBearerToken(builder.Configuration["Token"]!))
                 .UseSqliteStore("Data Source=" + Path.Combine(AppContext.BaseDirectory, "scim.db"))
@@ -78,10 +96,29 @@ public sealed class PackedPackagesTests : IDisposable
                     o.BaseAddress = jira.Jira.BaseAddress;
                     o.PersonalAccessToken = "pat";
                     o.Directory = "entra";
+                })
+                .AddOktaSource("okta", o =>
+                {
+                    o.OrgUrl = okta.OrgUrl;
+                    o.ApiToken = "okta-token";
+                })
+                .AddMicrosoftGraphSource("graph", o =>
+                {
+                    o.TenantId = graph.TenantId;
+                    o.ClientId = "client";
+                    o.ClientSecret = "secret";
+                    o.AuthorityHost = graph.AuthorityHost;
+                    o.GraphBaseAddress = graph.GraphBaseAddress;
                 }));
+            builder.Services.AddHttpClient("ScimSync.MicrosoftGraph:graph").ConfigurePrimaryHttpMessageHandler(() => graph.CreateHttpHandler());
             var app = builder.Build();
             app.MapScim("/scim");
             app.MapGet("/jira-users", () => string.Join(",", jira.Jira.Users.Select(u => u.Name)));
+            app.MapPost("/pull/{connection}", async (string connection, PullSynchronizer pull) =>
+            {
+                var result = await pull.SyncAsync(connection, PullSyncMode.Full);
+                return $"{result.Complete} {result.Users.Created}";
+            });
             app.Run();
             """);
         await RunAsync("dotnet", ["build", app, "-c", "Release"], app);
@@ -109,6 +146,11 @@ public sealed class PackedPackagesTests : IDisposable
 
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             Assert.Contains("packed", await client.GetStringAsync($"http://127.0.0.1:{port}/jira-users"), StringComparison.Ordinal);
+            foreach (var connection in new[] { "okta", "graph" })
+            {
+                var pulled = await client.PostAsync($"http://127.0.0.1:{port}/pull/{connection}", null);
+                Assert.Equal("True 1", await pulled.Content.ReadAsStringAsync());
+            }
         }
         finally
         {
