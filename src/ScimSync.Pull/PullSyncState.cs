@@ -1,8 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Collections.Concurrent;
-using System.Text;
-using System.Text.Json;
+using ScimSync.Internal;
 
 namespace ScimSync.Pull;
 
@@ -57,7 +56,6 @@ public sealed class InMemoryPullStateStore : IPullStateStore
 /// </summary>
 public sealed class FilePullStateStore : IPullStateStore
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private readonly string _directory;
 
     /// <summary>Initializes a new instance.</summary>
@@ -69,61 +67,13 @@ public sealed class FilePullStateStore : IPullStateStore
     }
 
     /// <inheritdoc/>
-    public async Task<PullSyncState?> GetAsync(string connection, CancellationToken cancellationToken = default)
-    {
-        var path = PathOf(connection);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        var stream = File.OpenRead(path);
-        await using (stream.ConfigureAwait(false))
-        {
-            try
-            {
-                return await JsonSerializer.DeserializeAsync<PullSyncState>(stream, Json, cancellationToken).ConfigureAwait(false);
-            }
-            catch (JsonException)
-            {
-                // A damaged file only loses the cursors: the next run is a full one.
-                return null;
-            }
-        }
-    }
+    public Task<PullSyncState?> GetAsync(string connection, CancellationToken cancellationToken = default) =>
+        JsonStateFile.ReadAsync<PullSyncState>(JsonStateFile.PathOf(_directory, "pull-sync-", connection), cancellationToken);
 
     /// <inheritdoc/>
-    public async Task SetAsync(string connection, PullSyncState state, CancellationToken cancellationToken = default)
+    public Task SetAsync(string connection, PullSyncState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        Directory.CreateDirectory(_directory);
-        var path = PathOf(connection);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(state, Json), cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-    }
-
-    private string PathOf(string connection)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connection);
-
-        // Connection names are URL segments (letters, digits, '-', '_'); anything else is encoded so it cannot escape the directory.
-        var safe = new StringBuilder(connection.Length);
-        foreach (var c in connection)
-        {
-            _ = char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? safe.Append(c) : safe.Append('%').Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return Path.Combine(_directory, "pull-sync-" + safe + ".json");
+        return JsonStateFile.WriteAsync(JsonStateFile.PathOf(_directory, "pull-sync-", connection), state, cancellationToken);
     }
 }
