@@ -5,6 +5,7 @@ using ScimSync.Schema;
 using ScimSync.Server;
 using ScimSync.Stores;
 using ScimSync.Stores.InMemory;
+using ScimSync.Stores.InMemory.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +16,10 @@ public static class InMemoryScimProvisioningBuilderExtensions
     /// Keeps Users, Groups and memberships in memory (a singleton <see cref="IScimStoreProvider"/>), replacing any
     /// store provider registered earlier. Nothing survives a restart: use it for tests, demos and development.
     /// </summary>
+    /// <remarks>
+    /// Also registers an in-memory <see cref="IScimSettingsStore"/> for ScimSync's settings documents, unless the host
+    /// registered its own.
+    /// </remarks>
     /// <param name="builder">The SCIM builder.</param>
     /// <returns>The builder.</returns>
     public static ScimProvisioningBuilder AddInMemoryStore(this ScimProvisioningBuilder builder)
@@ -23,6 +28,7 @@ public static class InMemoryScimProvisioningBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IScimStoreProvider>(sp => new InMemoryScimStoreProvider(
             sp.GetService<ScimSchemaRegistry>(),
             sp.GetService<TimeProvider>())));
+        builder.Services.TryAddSingleton<IScimSettingsStore, InMemorySettingsStore>();
         return builder;
     }
 }
