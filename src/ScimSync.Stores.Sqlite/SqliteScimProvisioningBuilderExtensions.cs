@@ -22,7 +22,9 @@ public static class SqliteScimProvisioningBuilderExtensions
     /// </summary>
     /// <remarks>
     /// Registers a singleton <see cref="IScimStoreProvider"/> that serves every directory from the one file (a
-    /// <c>directory</c> column), plus <see cref="IUserStore"/>/<see cref="IGroupStore"/> for directory <c>default</c>.
+    /// <c>directory</c> column), plus <see cref="IUserStore"/>/<see cref="IGroupStore"/> for directory <c>default</c>,
+    /// and an <see cref="IScimSettingsStore"/> over table <c>scim_settings</c> of the same file unless one is already
+    /// registered.
     /// A database the store cannot reach for a transient reason (locked, busy, I/O error, disk full) makes operations
     /// throw <see cref="ScimStoreUnavailableException"/> after rolling back. The provisioning log is kept durably in the
     /// same file (<see cref="SqliteProvisioningLogBuilderExtensions.AddSqliteProvisioningLog"/>); call
@@ -54,6 +56,11 @@ public static class SqliteScimProvisioningBuilderExtensions
         // Hosts that inject a single store directly get the directory the server used before connections existed.
         builder.Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => sp.GetRequiredService<SqliteStoreProvider>().GetUserStore(DefaultDirectory)));
         builder.Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp => sp.GetRequiredService<SqliteStoreProvider>().GetGroupStore(DefaultDirectory)));
+
+        // Settings live in the same file and share its group commit; a host's own settings store wins.
+        builder.Services.TryAddSingleton<IScimSettingsStore>(sp => new SqliteSettingsStore(
+            sp.GetRequiredService<SqliteDatabase>(),
+            sp.GetRequiredService<TimeProvider>()));
         return builder.AddSqliteProvisioningLog();
     }
 

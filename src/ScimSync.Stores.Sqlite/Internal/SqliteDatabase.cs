@@ -9,7 +9,7 @@ namespace ScimSync.Stores.Sqlite.Internal;
 internal sealed class SqliteDatabase : IDisposable
 {
     /// <summary>The schema version this code writes. Each entry of <see cref="s_migrations"/> moves one version up.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     // Append only: a shipped migration is never edited, so every database reaches the same shape.
     private static readonly string[] s_migrations =
@@ -101,6 +101,15 @@ internal sealed class SqliteDatabase : IDisposable
         CREATE TRIGGER tr_groups_count_delete AFTER DELETE ON groups BEGIN
             UPDATE resource_counts SET count = count - 1 WHERE directory = OLD.directory AND resource_table = 'groups';
         END;
+        """,
+
+        // 4: ScimSync's own settings documents (IScimSettingsStore), versioned for optimistic writes.
+        """
+        CREATE TABLE scim_settings (
+            key TEXT NOT NULL PRIMARY KEY,
+            value TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            updated TEXT NULL);
         """,
     ];
 
