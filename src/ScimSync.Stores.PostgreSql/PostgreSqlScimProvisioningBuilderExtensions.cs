@@ -20,14 +20,18 @@ public static class PostgreSqlScimProvisioningBuilderExtensions
     /// <param name="builder">The SCIM builder.</param>
     /// <param name="configure">Changes the options (at least <see cref="PostgreSqlStoreOptions.ConnectionString"/>).</param>
     /// <returns>The builder.</returns>
-    /// <remarks>Invalid options stop the host at startup, each problem named.</remarks>
+    /// <remarks>
+    /// Invalid options stop the host at startup, each problem named. Also registers an
+    /// <see cref="IScimSettingsStore"/> over table <c>scim_settings</c> of the same database, unless one is already
+    /// registered.
+    /// </remarks>
     public static ScimProvisioningBuilder AddPostgreSqlStore(this ScimProvisioningBuilder builder, Action<PostgreSqlStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<PostgreSqlStoreOptions>().Configure(configure).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStoreOptions>, PostgreSqlStoreOptionsValidator>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<IScimStoreProvider>(sp =>
+        builder.Services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value;
             return new PostgreSqlStoreProvider(
@@ -36,7 +40,13 @@ public static class PostgreSqlScimProvisioningBuilderExtensions
                 sp.GetRequiredService<ScimSchemaRegistry>(),
                 sp.GetRequiredService<TimeProvider>(),
                 options);
-        }));
+        });
+        builder.Services.Replace(ServiceDescriptor.Singleton<IScimStoreProvider>(sp => sp.GetRequiredService<PostgreSqlStoreProvider>()));
+
+        // Settings share the provider's database (one connection pool); a host's own settings store wins.
+        builder.Services.TryAddSingleton<IScimSettingsStore>(sp => new PostgreSqlSettingsStore(
+            sp.GetRequiredService<PostgreSqlStoreProvider>().Database,
+            sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Npgsql;
+using ScimSync.Stores.PostgreSql.Internal;
 using static ScimSync.Stores.PostgreSql.Tests.PostgresDatabaseFixture;
 
 namespace ScimSync.Stores.PostgreSql.Tests;
@@ -189,13 +190,13 @@ public sealed class MigrationTests(PostgresDatabaseFixture database) : IClassFix
         var results = await Task.WhenAll(first);
 
         Assert.All(results, r => Assert.True(r.IsSuccess));
-        Assert.Equal(1, await database.ScalarAsync("SELECT COUNT(*) FROM scimsync_schema_version"));
-        Assert.Equal(1, await database.ScalarAsync("SELECT MAX(version) FROM scimsync_schema_version"));
+        Assert.Equal(PostgreSqlDatabase.SchemaVersion, await database.ScalarAsync("SELECT COUNT(*) FROM scimsync_schema_version"));
+        Assert.Equal(PostgreSqlDatabase.SchemaVersion, await database.ScalarAsync("SELECT MAX(version) FROM scimsync_schema_version"));
 
         // A later start finds the schema current and changes nothing.
         var late = database.CreateProvider();
         Assert.Equal(4, (await late.GetUserStore("m").ListAsync(new ListQuery(), CancellationToken.None)).Value!.TotalResults);
-        Assert.Equal(1, await database.ScalarAsync("SELECT COUNT(*) FROM scimsync_schema_version"));
+        Assert.Equal(PostgreSqlDatabase.SchemaVersion, await database.ScalarAsync("SELECT COUNT(*) FROM scimsync_schema_version"));
     }
 
 }

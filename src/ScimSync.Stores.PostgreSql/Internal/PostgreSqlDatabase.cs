@@ -13,7 +13,7 @@ namespace ScimSync.Stores.PostgreSql.Internal;
 internal sealed class PostgreSqlDatabase : IAsyncDisposable
 {
     /// <summary>The schema version this code writes. Each entry of <see cref="s_migrations"/> moves one version up.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     // Any constant works, as long as every ScimSync instance uses the same one: it serialises migrations only.
     private const long MigrationLockKey = 0x5C1D_5C1D_0001;
@@ -89,6 +89,16 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
             RETURN (v #>> '{}')::timestamptz;
         EXCEPTION WHEN others THEN RETURN NULL;
         END $fn$;
+        """,
+
+        // 2: ScimSync's own settings documents (IScimSettingsStore), versioned for optimistic writes. Not to be
+        // confused with scimsync_settings, the store's internal values (the cursor key).
+        """
+        CREATE TABLE scim_settings (
+            key text NOT NULL PRIMARY KEY,
+            value text NOT NULL,
+            version bigint NOT NULL,
+            updated timestamptz NULL);
         """,
     ];
 

@@ -19,6 +19,7 @@ internal sealed class PostgreSqlStoreProvider : IScimStoreProvider, IAsyncDispos
     private readonly TimeProvider _timeProvider;
     private readonly int _maxScannedResources;
     private readonly ConcurrentDictionary<string, (PostgreSqlUserStore Users, PostgreSqlGroupStore Groups)> _stores = new(StringComparer.Ordinal);
+    private int _disposed;
 
     public PostgreSqlStoreProvider(PostgreSqlDatabase database, bool ownsDatabase, ScimSchemaRegistry schemas, TimeProvider timeProvider, PostgreSqlStoreOptions options)
     {
@@ -41,7 +42,8 @@ internal sealed class PostgreSqlStoreProvider : IScimStoreProvider, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
-        if (_ownsDatabase)
+        // The container may dispose it twice: once as itself and once as the IScimStoreProvider it is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsDatabase)
         {
             await Database.DisposeAsync().ConfigureAwait(false);
         }
