@@ -2,8 +2,9 @@
 
 // A SCIM 2.0 server for Microsoft Entra ID, Okta and other provisioning clients, on an embedded SQLite file.
 //   dotnet run --project samples/ScimSync.Samples.Host [--urls http://0.0.0.0:5000]
-// Configuration: ScimSync:Token (env ScimSync__Token) and ScimSync:DataDirectory (default ./.data);
-// ScimSync:PostgreSql (env ScimSync__PostgreSql), a connection string, switches the store to PostgreSQL.
+// Configuration: ScimSync:Token (env ScimSync__Token), ScimSync:AdminKey (the operator console's sign-in) and
+// ScimSync:DataDirectory (default ./.data); ScimSync:PostgreSql (env ScimSync__PostgreSql), a connection string,
+// switches the store to PostgreSQL. The operator console is at /scim-admin.
 using ScimSync.Samples.Host;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,9 @@ var dataDirectory = SampleToken.PrepareDataDirectory(builder.Configuration["Scim
 var token = builder.Configuration["ScimSync:Token"] is { Length: > 0 } configured
     ? configured
     : SampleToken.LoadOrCreate(dataDirectory);
+var adminKey = builder.Configuration["ScimSync:AdminKey"] is { Length: > 0 } key
+    ? key
+    : SampleToken.LoadOrCreate(dataDirectory, "admin-key");
 
 // One connection, "default": paste its base URL and token into the identity provider. Add more for more providers.
 // Its mapping policies (attribute mapping, lifecycle switches, group mapping) come from appsettings.json.
@@ -30,9 +34,18 @@ builder.Services.AddScimProvisioning(scim =>
     {
         scim.AddSqliteStore(o => o.DatabasePath = Path.Combine(dataDirectory, "scimsync.db"));
     }
+
+    // The provisioning log survives restarts; the operator console shows it and keeps its changes in the store.
+    scim.AddSqliteProvisioningLog(o => o.DatabasePath = Path.Combine(dataDirectory, "provisioning-log.db"));
+    scim.AddOperatorConsole();
 });
+builder.Services.AddAdminSignIn();
 
 var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapScim("/scim");
-app.Lifetime.ApplicationStarted.Register(() => SampleToken.PrintConnectionInfo(app, "/scim/default/v2", token));
+app.MapAdminSignIn(adminKey, "/scim-admin");
+app.MapScimAdmin("/scim-admin", AdminSignIn.Policy, scimPrefix: "/scim");
+app.Lifetime.ApplicationStarted.Register(() => SampleToken.PrintConnectionInfo(app, "/scim/default/v2", token, "/scim-admin", adminKey));
 app.Run();

@@ -56,7 +56,7 @@ internal static class SampleToken
     }
 
     /// <summary>Prints what an identity provider's provisioning page asks for.</summary>
-    public static void PrintConnectionInfo(WebApplication app, string prefix, string token)
+    public static void PrintConnectionInfo(WebApplication app, string prefix, string token, string consolePath, string adminKey)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses)
@@ -65,6 +65,11 @@ internal static class SampleToken
         }
 
         Console.WriteLine($"Secret Token:  {token}");
+        foreach (var address in addresses)
+        {
+            Console.WriteLine($"Operator console: {address.TrimEnd('/')}{consolePath} (admin key: {adminKey})");
+        }
+
         Console.Out.Flush();
     }
 }

@@ -22,7 +22,7 @@ public static class PostgreSqlScimProvisioningBuilderExtensions
     /// <returns>The builder.</returns>
     /// <remarks>
     /// Invalid options stop the host at startup, each problem named. Also registers an
-    /// <see cref="IScimSettingsStore"/> over table <c>scim_settings</c> of the same database, unless one is already
+    /// <see cref="IScimSettingsStore"/> over table <c>scimsync_setting_documents</c> of the same database, unless one is already
     /// registered.
     /// </remarks>
     public static ScimProvisioningBuilder AddPostgreSqlStore(this ScimProvisioningBuilder builder, Action<PostgreSqlStoreOptions> configure)

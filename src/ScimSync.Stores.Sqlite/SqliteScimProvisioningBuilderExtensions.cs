@@ -23,7 +23,7 @@ public static class SqliteScimProvisioningBuilderExtensions
     /// <remarks>
     /// Registers a singleton <see cref="IScimStoreProvider"/> that serves every directory from the one file (a
     /// <c>directory</c> column), plus <see cref="IUserStore"/>/<see cref="IGroupStore"/> for directory <c>default</c>,
-    /// and an <see cref="IScimSettingsStore"/> over table <c>scim_settings</c> of the same file unless one is already
+    /// and an <see cref="IScimSettingsStore"/> over table <c>setting_documents</c> of the same file unless one is already
     /// registered.
     /// A database the store cannot reach for a transient reason (locked, busy, I/O error, disk full) makes operations
     /// throw <see cref="ScimStoreUnavailableException"/> after rolling back. The provisioning log is kept durably in the

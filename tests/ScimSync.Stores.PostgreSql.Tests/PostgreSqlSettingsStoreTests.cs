@@ -10,7 +10,7 @@ using ScimSync.Stores.PostgreSql.Internal;
 namespace ScimSync.Stores.PostgreSql.Tests;
 
 /// <summary>
-/// Runs the settings store contract against table <c>scim_settings</c>: one database for the class, emptied before
+/// Runs the settings store contract against table <c>scimsync_setting_documents</c>: one database for the class, emptied before
 /// each test; the second instance is another provider with its own connection pool, as another host instance has.
 /// </summary>
 /// <remarks>
@@ -29,7 +29,7 @@ public sealed class PostgreSqlSettingsStoreTests(PostgresDatabaseFixture databas
         await Store.WriteAsync("k", "v2", 1, None);
 
         await using var connection = await database.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT updated FROM scim_settings WHERE key = 'k';", connection);
+        await using var command = new NpgsqlCommand("SELECT updated FROM scimsync_setting_documents WHERE key = 'k';", connection);
         Assert.Equal(database.Time.GetUtcNow(), new DateTimeOffset((DateTime)(await command.ExecuteScalarAsync())!));
     }
 
@@ -38,7 +38,7 @@ public sealed class PostgreSqlSettingsStoreTests(PostgresDatabaseFixture databas
     {
         var provider = database.CreateProvider();
         var user = (await provider.GetUserStore("v1").CreateAsync(PostgresDatabaseFixture.User("bjensen"), None)).Value!;
-        await ExecuteAsync("DELETE FROM scimsync_schema_version WHERE version = 2; DROP TABLE scim_settings;");
+        await ExecuteAsync("DELETE FROM scimsync_schema_version WHERE version = 2; DROP TABLE scimsync_setting_documents;");
 
         var upgraded = database.CreateProvider();
         var store = new PostgreSqlSettingsStore(upgraded.Database, database.Time);
@@ -75,7 +75,7 @@ public sealed class PostgreSqlSettingsStoreTests(PostgresDatabaseFixture databas
         await using (var holder = await database.OpenAsync())
         await using (var transaction = await holder.BeginTransactionAsync())
         {
-            await using var hold = new NpgsqlCommand("SELECT 1 FROM scim_settings WHERE key = 'k' FOR UPDATE;", holder, transaction);
+            await using var hold = new NpgsqlCommand("SELECT 1 FROM scimsync_setting_documents WHERE key = 'k' FOR UPDATE;", holder, transaction);
             await hold.ExecuteNonQueryAsync();
 
             await Assert.ThrowsAsync<ScimStoreUnavailableException>(async () => await store.WriteAsync("k", "blocked", 1, None));
@@ -127,7 +127,7 @@ public sealed class PostgreSqlSettingsStoreTests(PostgresDatabaseFixture databas
 
         // The first use creates the schema; then the table is emptied, so each test starts from nothing.
         await store.ReadAllAsync(None);
-        await ExecuteAsync("DELETE FROM scim_settings;");
+        await ExecuteAsync("DELETE FROM scimsync_setting_documents;");
         return store;
     }
 

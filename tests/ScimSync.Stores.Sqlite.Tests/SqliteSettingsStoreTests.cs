@@ -8,7 +8,7 @@ using ScimSync.Stores.Sqlite.Internal;
 namespace ScimSync.Stores.Sqlite.Tests;
 
 /// <summary>
-/// Runs the settings store contract against table <c>scim_settings</c> of a fresh SQLite file per test; the second
+/// Runs the settings store contract against table <c>setting_documents</c> of a fresh SQLite file per test; the second
 /// instance is another <see cref="SqliteDatabase"/> on the same file (its own group commit, as another process has).
 /// </summary>
 public sealed class SqliteSettingsStoreTests : ScimSettingsStoreContractTests, IDisposable
@@ -51,14 +51,14 @@ public sealed class SqliteSettingsStoreTests : ScimSettingsStoreContractTests, I
         _db.Time.Advance(TimeSpan.FromMinutes(5));
         await Store.WriteAsync("k", "v2", 1, None);
 
-        Assert.Equal("2026-01-02T03:09:05.0000000Z", Scalar("SELECT updated FROM scim_settings WHERE key = 'k';"));
+        Assert.Equal("2026-01-02T03:09:05.0000000Z", Scalar("SELECT updated FROM setting_documents WHERE key = 'k';"));
     }
 
     [Fact]
     public async Task Open_SchemaVersionThreeDatabase_AddsTheSettingsTableAndKeepsResources()
     {
         var user = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen"), None)).Value!;
-        Execute("DROP TABLE scim_settings; DELETE FROM schema_version WHERE version = 4;");
+        Execute("DROP TABLE setting_documents; DELETE FROM schema_version WHERE version = 4;");
 
         _db.Reopen();
         var store = new SqliteSettingsStore(_db.Provider.Database, _db.Time);

@@ -94,7 +94,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         // 2: ScimSync's own settings documents (IScimSettingsStore), versioned for optimistic writes. Not to be
         // confused with scimsync_settings, the store's internal values (the cursor key).
         """
-        CREATE TABLE scim_settings (
+        CREATE TABLE scimsync_setting_documents (
             key text NOT NULL PRIMARY KEY,
             value text NOT NULL,
             version bigint NOT NULL,

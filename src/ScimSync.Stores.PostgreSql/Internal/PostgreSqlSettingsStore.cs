@@ -5,7 +5,7 @@ using Npgsql;
 namespace ScimSync.Stores.PostgreSql.Internal;
 
 /// <summary>
-/// Settings documents in table <c>scim_settings</c> of the store's database (created by schema version 2), shared by
+/// Settings documents in table <c>scimsync_setting_documents</c> of the store's database (created by schema version 2), shared by
 /// every host instance.
 /// </summary>
 /// <remarks>
@@ -23,7 +23,7 @@ internal sealed class PostgreSqlSettingsStore(PostgreSqlDatabase database, TimeP
         await Database.RunAsync<IReadOnlyList<ScimSetting>>(async connection =>
         {
             var settings = new List<ScimSetting>();
-            await using var command = new NpgsqlCommand("SELECT key, value, version FROM scim_settings;", connection);
+            await using var command = new NpgsqlCommand("SELECT key, value, version FROM scimsync_setting_documents;", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -43,8 +43,8 @@ internal sealed class PostgreSqlSettingsStore(PostgreSqlDatabase database, TimeP
         {
             await using var command = new NpgsqlCommand(
                 expectedVersion == 0
-                    ? "INSERT INTO scim_settings (key, value, version, updated) VALUES (@key, @value, 1, @updated) ON CONFLICT (key) DO NOTHING RETURNING version;"
-                    : "UPDATE scim_settings SET value = @value, version = version + 1, updated = @updated WHERE key = @key AND version = @version RETURNING version;",
+                    ? "INSERT INTO scimsync_setting_documents (key, value, version, updated) VALUES (@key, @value, 1, @updated) ON CONFLICT (key) DO NOTHING RETURNING version;"
+                    : "UPDATE scimsync_setting_documents SET value = @value, version = version + 1, updated = @updated WHERE key = @key AND version = @version RETURNING version;",
                 connection);
             command.Parameters.AddWithValue("key", key);
             command.Parameters.AddWithValue("value", value);
@@ -59,7 +59,7 @@ internal sealed class PostgreSqlSettingsStore(PostgreSqlDatabase database, TimeP
         ValidateKey(key);
         return await Database.RunAsync(async connection =>
         {
-            await using var command = new NpgsqlCommand("DELETE FROM scim_settings WHERE key = @key AND version = @version;", connection);
+            await using var command = new NpgsqlCommand("DELETE FROM scimsync_setting_documents WHERE key = @key AND version = @version;", connection);
             command.Parameters.AddWithValue("key", key);
             command.Parameters.AddWithValue("version", expectedVersion);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;

@@ -105,7 +105,7 @@ internal sealed class SqliteDatabase : IDisposable
 
         // 4: ScimSync's own settings documents (IScimSettingsStore), versioned for optimistic writes.
         """
-        CREATE TABLE scim_settings (
+        CREATE TABLE setting_documents (
             key TEXT NOT NULL PRIMARY KEY,
             value TEXT NOT NULL,
             version INTEGER NOT NULL,

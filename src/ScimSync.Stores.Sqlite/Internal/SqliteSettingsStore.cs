@@ -5,7 +5,7 @@ using System.Globalization;
 namespace ScimSync.Stores.Sqlite.Internal;
 
 /// <summary>
-/// Settings documents in table <c>scim_settings</c> of the store's database file (created by schema version 4).
+/// Settings documents in table <c>setting_documents</c> of the store's database file (created by schema version 4).
 /// </summary>
 /// <remarks>
 /// Writes go through the file's group commit like every store write: they queue behind the other writers of this
@@ -51,7 +51,7 @@ internal sealed class SqliteSettingsStore(SqliteDatabase database, TimeProvider 
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT key, value, version FROM scim_settings;";
+            command.CommandText = "SELECT key, value, version FROM setting_documents;";
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -70,8 +70,8 @@ internal sealed class SqliteSettingsStore(SqliteDatabase database, TimeProvider 
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = expectedVersion == 0
-                ? "INSERT INTO scim_settings (key, value, version, updated) VALUES ($key, $value, 1, $updated) ON CONFLICT (key) DO NOTHING;"
-                : "UPDATE scim_settings SET value = $value, version = version + 1, updated = $updated WHERE key = $key AND version = $version;";
+                ? "INSERT INTO setting_documents (key, value, version, updated) VALUES ($key, $value, 1, $updated) ON CONFLICT (key) DO NOTHING;"
+                : "UPDATE setting_documents SET value = $value, version = version + 1, updated = $updated WHERE key = $key AND version = $version;";
             command.Parameters.AddWithValue("$key", key);
             command.Parameters.AddWithValue("$value", value);
             command.Parameters.AddWithValue("$version", expectedVersion);
@@ -88,7 +88,7 @@ internal sealed class SqliteSettingsStore(SqliteDatabase database, TimeProvider 
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "DELETE FROM scim_settings WHERE key = $key AND version = $version;";
+            command.CommandText = "DELETE FROM setting_documents WHERE key = $key AND version = $version;";
             command.Parameters.AddWithValue("$key", key);
             command.Parameters.AddWithValue("$version", expectedVersion);
             var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,120 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using ScimSync.Server;
+
+namespace ScimSync.Admin.Internal;
+
+/// <summary>
+/// Lays the console's documents over the configured <see cref="ScimServerOptions"/>: connections the console created,
+/// tokens it issued and policies it replaced. Publishing a new set of documents fires the options' change token, so
+/// the server rebuilds its connections (as it does when configuration reloads) and the change applies without a
+/// restart.
+/// </summary>
+internal sealed class ConsoleSettingsOverlay : IPostConfigureOptions<ScimServerOptions>, IOptionsChangeTokenSource<ScimServerOptions>, IDisposable
+{
+    private static readonly AsyncLocal<IReadOnlyDictionary<string, StoredDocument>?> s_candidate = new();
+    private volatile IReadOnlyDictionary<string, StoredDocument> _documents = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
+    private CancellationTokenSource _changed = new();
+
+    /// <inheritdoc/>
+    public string? Name => Options.DefaultName;
+
+    /// <summary>The documents in force, by store key.</summary>
+    public IReadOnlyDictionary<string, StoredDocument> Documents => _documents;
+
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changed).Token);
+
+    /// <summary>Puts a new set of documents in force and tells the options monitor.</summary>
+    public void Publish(IReadOnlyDictionary<string, StoredDocument> documents)
+    {
+        _documents = documents;
+        var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
+        previous.Cancel();
+        previous.Dispose();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="create"/> (an options factory) with <paramref name="documents"/> laid over configuration
+    /// instead of the documents in force, to validate a change before it is saved.
+    /// </summary>
+    public static T WithCandidate<T>(IReadOnlyDictionary<string, StoredDocument> documents, Func<T> create)
+    {
+        var previous = s_candidate.Value;
+        s_candidate.Value = documents;
+        try
+        {
+            return create();
+        }
+        finally
+        {
+            s_candidate.Value = previous;
+        }
+    }
+
+    public void Dispose() => Volatile.Read(ref _changed).Dispose();
+
+    public void PostConfigure(string? name, ScimServerOptions options)
+    {
+        if (name != Options.DefaultName)
+        {
+            return;
+        }
+
+        foreach (var (_, stored) in s_candidate.Value ?? _documents)
+        {
+            Apply(stored.Document, options);
+        }
+    }
+
+    private static void Apply(ConnectionDocument document, ScimServerOptions options)
+    {
+        if (!options.Connections.TryGetValue(document.Name, out var connection))
+        {
+            if (!document.CreatedInConsole)
+            {
+                // Changes to a connection that configuration no longer has: kept, but nothing to apply them to.
+                return;
+            }
+
+            connection = new ScimConnectionOptions();
+            options.Connections[document.Name] = connection;
+        }
+
+        if (document.CreatedInConsole)
+        {
+            connection.Directory = document.Directory;
+            connection.IdentityProvider = Enum.TryParse<IdentityProvider>(document.IdentityProvider, ignoreCase: true, out var provider)
+                ? provider
+                : IdentityProvider.Generic;
+
+            // Until its first token is issued it answers like an unknown connection (401), which is what a connection
+            // without credentials should do, and the configuration stays valid.
+            connection.AcceptsRequests = document.Tokens.Count > 0;
+        }
+
+        foreach (var token in document.Tokens)
+        {
+            connection.Tokens.Add(new ScimBearerToken { Name = token.Name, Sha256 = token.Sha256, ExpiresAt = token.ExpiresAt });
+        }
+
+        if (document.Policies is { } json)
+        {
+            var policies = DocumentJson.ToOptions(json);
+
+            // Policy objects the host plugged in by code stay; the console edits only the settings.
+            if (connection.Policies is { } configured)
+            {
+                policies.AttributeMappingPolicy = configured.AttributeMappingPolicy;
+                policies.LifecyclePolicy = configured.LifecyclePolicy;
+                policies.GroupMappingPolicy = configured.GroupMappingPolicy;
+            }
+
+            connection.Policies = policies;
+        }
+    }
+}
+
+/// <summary>A console document and the store version it was read at.</summary>
+internal sealed record StoredDocument(ConnectionDocument Document, long Version);
