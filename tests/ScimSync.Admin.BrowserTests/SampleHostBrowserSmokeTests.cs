@@ -49,6 +49,6 @@ public sealed class SampleHostBrowserSmokeTests(BrowserFixture fixture, ITestOut
 
         await run.Page.EvaluateAsync("text => navigator.clipboard.writeText(text)", text);
 
-        Assert.Equal(text, await run.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await run.ExpectClipboardAsync(text);
     });
 }

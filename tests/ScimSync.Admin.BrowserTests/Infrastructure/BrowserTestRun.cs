@@ -51,6 +51,30 @@ public sealed class BrowserTestRun
         return path;
     }
 
+    /// <summary>Reads the clipboard through the page (clipboard-read is granted for the host's origin).</summary>
+    public Task<string> ReadClipboardAsync() => Page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+
+    /// <summary>
+    /// Asserts that the clipboard holds <paramref name="expected"/>, waiting (up to the default timeout) for a copy
+    /// button's asynchronous write to land.
+    /// </summary>
+    public async Task ExpectClipboardAsync(string expected)
+    {
+        try
+        {
+            await Page.WaitForFunctionAsync(
+                "expected => navigator.clipboard.readText().then(text => text === expected)",
+                expected,
+                new PageWaitForFunctionOptions { PollingInterval = 100 });
+        }
+        catch (TimeoutException)
+        {
+            // The assertion below reports what the clipboard holds instead.
+        }
+
+        Assert.Equal(expected, await ReadClipboardAsync());
+    }
+
     /// <summary>Writes a line to the test output.</summary>
     public void Log(string message) => _output.WriteLine(message);
 
