@@ -4,7 +4,8 @@
 #   ./test.sh                 build and run the whole suite
 #   ./test.sh --filter Expr   pass a dotnet test filter through
 #
-# It starts on 127.0.0.1 the services the tests need (PostgreSQL via eng/postgres/, OpenLDAP slapd via eng/ldap/), runs `dotnet test` on the solution, prints one closing line
+# It installs Debian's chromium for the browser tests when it is missing (apt-get, as root; CHROMIUM_PATH picks another
+# browser), starts on 127.0.0.1 the services the tests need (PostgreSQL via eng/postgres/, OpenLDAP slapd via eng/ldap/), runs `dotnet test` on the solution, prints one closing line
 # `N passed, N failed`, stops the services and exits non-zero when anything failed. With CI=true it also fails
 # when a snapshot test wrote a snapshot that is not committed (Snapshooter passes such a test silently).
 set -uo pipefail
@@ -34,6 +35,41 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# chromium for tests/ScimSync.Admin.BrowserTests: Playwright drives this browser and never downloads one. When
+# $CHROMIUM_PATH (default /usr/bin/chromium) is missing and apt-get exists, Debian's chromium is installed (log in
+# artifacts/test-logs/apt-chromium.log; apt-get update only if the first install fails). Without it the browser tests
+# skip, except with CI=true, where a failed install fails the run.
+ensure_chromium() {
+  local apt_log="$log_dir/apt-chromium.log"
+  chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [ -x "$chromium_path" ] && return 0
+  command -v apt-get >/dev/null 2>&1 || return 1
+  echo "test.sh: $chromium_path is missing; installing Debian's chromium (apt-get, log in $apt_log)"
+  : >"$apt_log"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >>"$apt_log" 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$apt_log" 2>&1 || return 1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >>"$apt_log" 2>&1 || return 1
+  fi
+  [ -x "$chromium_path" ] && return 0
+  # A CHROMIUM_PATH elsewhere stays missing: use the browser the package installed.
+  if [ -x /usr/bin/chromium ]; then
+    echo "test.sh: $chromium_path is still missing; using /usr/bin/chromium." >&2
+    chromium_path=/usr/bin/chromium
+    return 0
+  fi
+  return 1
+}
+if ensure_chromium; then
+  export CHROMIUM_PATH="$chromium_path"
+else
+  if [ "${CI:-}" = "true" ]; then
+    echo "test.sh: chromium is missing at $chromium_path and could not be installed (see $log_dir/apt-chromium.log); with CI=true the run fails." >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "test.sh: chromium is missing at $chromium_path and could not be installed; the browser tests will be skipped." >&2
+fi
 
 # PostgreSQL for tests/ScimSync.Stores.PostgreSql.Tests: a private cluster on 127.0.0.1 in a data dir of its own (so a
 # concurrent run never shares or stops it), on the first free port from 55439. Without it those tests skip, except
