@@ -146,11 +146,13 @@ public sealed class OperatorConsoleTests(BrowserFixture fixture, ITestOutputHelp
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved" })).ToBeVisibleAsync();
         await run.ScreenshotAsync("group-mapping-saved");
 
-        // The next provision follows it; the user provisioned before is left alone.
+        // The next provision follows it; the user provisioned before is left alone. Target memberships are what the
+        // connection's group mapping decided for each user, recorded (with the rule) on the user's provisioning
+        // extension, where targets such as Atlassian products read them.
         var secondUserId = await CreateUserAsync(scim, baseUrl, "e2e.user2@example.com");
-        var members = await GroupMemberIdsAsync(scim, baseUrl, DefaultGroup);
-        Assert.Contains(secondUserId, members);
-        Assert.DoesNotContain(firstUserId, members);
+        var second = await TargetGroupsAsync(scim, baseUrl, secondUserId);
+        Assert.Contains(second, g => g.Group == DefaultGroup && g.Rule == "defaultForNewUsers" && g.Connection == name);
+        Assert.DoesNotContain(await TargetGroupsAsync(scim, baseUrl, firstUserId), g => g.Group == DefaultGroup);
 
         // Validation: an invalid pattern is refused next to its field, and nothing is saved.
         await page.GetByLabel("Mode", new() { Exact = true }).SelectOptionAsync("OnTheFly");
@@ -217,14 +219,14 @@ public sealed class OperatorConsoleTests(BrowserFixture fixture, ITestOutputHelp
         return JsonNode.Parse(text)!["id"]!.GetValue<string>();
     }
 
-    private static async Task<List<string>> GroupMemberIdsAsync(HttpClient scim, string baseUrl, string displayName)
+    private const string ProvisioningSchema = "urn:scimsync:params:scim:schemas:extension:provisioning:2.0:User";
+
+    private static async Task<List<(string Group, string? Connection, string? Rule)>> TargetGroupsAsync(HttpClient scim, string baseUrl, string userId)
     {
-        var filter = Uri.EscapeDataString($"displayName eq \"{displayName}\"");
-        using var response = await scim.GetAsync(new Uri($"{baseUrl}/Groups?filter={filter}"));
+        using var response = await scim.GetAsync(new Uri($"{baseUrl}/Users/{userId}"));
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET Groups answered {(int)response.StatusCode}: {text}");
-        var groups = JsonNode.Parse(text)!["Resources"]?.AsArray() ?? [];
-        var group = Assert.Single(groups);
-        return (group!["members"]?.AsArray() ?? []).Select(m => m!["value"]!.GetValue<string>()).ToList();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET Users/{userId} answered {(int)response.StatusCode}: {text}");
+        var groups = JsonNode.Parse(text)![ProvisioningSchema]?["groups"]?.AsArray() ?? [];
+        return [.. groups.Select(g => (g!["value"]!.GetValue<string>(), g["connection"]?.GetValue<string>(), g["rule"]?.GetValue<string>()))];
     }
 }

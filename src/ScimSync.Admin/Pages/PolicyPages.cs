@@ -302,10 +302,10 @@ internal static class PolicyPages
         });
         return Html.Of($"""
             <h2>Default groups</h2>
-            {Controls.TextArea("defaultGroupsForNewUsers", "Default groups for new users (one per line)", posted?.Text("defaultGroupsForNewUsers") ?? Lines(groups.DefaultGroupsForNewUsers), errors, "Every user created from now on joins these; missing groups are created.")}
+            {Controls.TextArea("defaultGroupsForNewUsers", "Default groups for new users (one per line)", posted?.Text("defaultGroupsForNewUsers") ?? Lines(groups.DefaultGroupsForNewUsers), errors, "Every user created from now on joins these target groups (targets such as Atlassian products create missing ones).")}
             {Controls.TextArea("defaultGroupsForAllUsers", "Default groups for all users (one per line)", posted?.Text("defaultGroupsForAllUsers") ?? Lines(groups.DefaultGroupsForAllUsers), errors, "Every user is kept in these; re-joined on each update.")}
             <h2>Incoming groups</h2>
-            {Controls.EnumSelect("mode", "Mode", posted is null ? groups.Mode : posted.Enum("mode", groups.Mode, new FieldErrors()), errors, "None: only default groups. OnTheFly: an incoming group lands in the target group of the same (renamed) name, created if missing. Manual: the table below decides.")}
+            {Controls.EnumSelect("mode", "Mode", posted is null ? groups.Mode : posted.Enum("mode", groups.Mode, new FieldErrors()), errors, "None: only default groups. OnTheFly: an incoming group lands in the target group of the same (renamed) name. Manual: the table below decides.")}
             {Controls.TextArea("include", "Include (regular expressions, one per line)", posted?.Text("include") ?? Lines(groups.Include), errors, "On the fly, a group's display name must match one of these; empty: every group.")}
             {Controls.TextArea("exclude", "Exclude (regular expressions, one per line)", posted?.Text("exclude") ?? Lines(groups.Exclude), errors)}
             {Controls.Text("renamePattern", "Rename pattern (regular expression)", posted?.Text("renamePattern") ?? groups.RenamePattern, errors, "For example ^AAD-(.*)$ with the replacement $1.")}
