@@ -23,6 +23,7 @@ internal static class AdminSignIn
 
     public static void AddAdminSignIn(this IServiceCollection services)
     {
+        #region console-policy
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
         {
             o.LoginPath = LoginPath;
@@ -33,6 +34,7 @@ internal static class AdminSignIn
             o.SlidingExpiration = true;
         });
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.RequireAuthenticatedUser().RequireClaim(OperatorClaim));
+        #endregion
     }
 
     public static void MapAdminSignIn(this WebApplication app, string adminKey, string consolePath)

@@ -35,17 +35,21 @@ builder.Services.AddScimProvisioning(scim =>
         scim.AddSqliteStore(o => o.DatabasePath = Path.Combine(dataDirectory, "scimsync.db"));
     }
 
+    #region console-services
     // The provisioning log survives restarts; the operator console shows it and keeps its changes in the store.
     scim.AddSqliteProvisioningLog(o => o.DatabasePath = Path.Combine(dataDirectory, "provisioning-log.db"));
     scim.AddOperatorConsole();
+    #endregion
 });
 builder.Services.AddAdminSignIn();
 
 var app = builder.Build();
+#region console-pipeline
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapScim("/scim");
 app.MapAdminSignIn(adminKey, "/scim-admin");
 app.MapScimAdmin("/scim-admin", AdminSignIn.Policy, scimPrefix: "/scim");
+#endregion
 app.Lifetime.ApplicationStarted.Register(() => SampleToken.PrintConnectionInfo(app, "/scim/default/v2", token, "/scim-admin", adminKey));
 app.Run();

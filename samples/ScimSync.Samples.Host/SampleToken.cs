@@ -56,7 +56,7 @@ internal static class SampleToken
     }
 
     /// <summary>Prints what an identity provider's provisioning page asks for.</summary>
-    public static void PrintConnectionInfo(WebApplication app, string prefix, string token, string consolePath, string adminKey)
+    public static void PrintConnectionInfo(WebApplication app, string prefix, string token, string? consolePath = null, string? adminKey = null)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses)
@@ -65,7 +65,7 @@ internal static class SampleToken
         }
 
         Console.WriteLine($"Secret Token:  {token}");
-        foreach (var address in addresses)
+        foreach (var address in consolePath is null ? [] : addresses)
         {
             Console.WriteLine($"Operator console: {address.TrimEnd('/')}{consolePath} (admin key: {adminKey})");
         }

@@ -66,6 +66,8 @@ public static class ScimAdminEndpointRouteBuilderExtensions
         group.MapPost("/connections/{name}/tokens", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, f) => ConnectionPages.IssueTokenAsync(p, s, name, f, c.RequestAborted)));
         group.MapPost("/connections/{name}/tokens/{token}/revoke", (HttpContext c, ScimConsoleSettings s, string name, string token) => Post(c, route, (p, _) => ConnectionPages.RevokeTokenAsync(p, s, name, token, c.RequestAborted)));
         group.MapPost("/connections/{name}/delete", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, f) => ConnectionPages.DeleteAsync(p, s, name, f, c.RequestAborted)));
+        group.MapPost("/connections/{name}/brake/approve", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, _) => Task.FromResult(ConnectionPages.DecideBrake(p, s, name, approve: true))));
+        group.MapPost("/connections/{name}/brake/discard", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, _) => Task.FromResult(ConnectionPages.DecideBrake(p, s, name, approve: false))));
         group.MapPost("/connections/{name}/policies/reset", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, f) => PolicyPages.ResetAsync(p, s, name, f, c.RequestAborted)));
         foreach (var part in new[] { PolicyPages.Mapping, PolicyPages.Groups, PolicyPages.Lifecycle })
         {

@@ -120,6 +120,43 @@ public sealed class ScimSchemaRegistry
         }
     }
 
+    /// <summary>
+    /// Replaces an extension schema already attached to a resource type with a new definition of the same URN, for
+    /// example one with more attributes. Readers and writers built afterwards use it; values stored before stay.
+    /// </summary>
+    /// <param name="resourceType">The resource type name, for example <c>User</c>.</param>
+    /// <param name="schema">The new definition; its URN must be attached to <paramref name="resourceType"/> already.</param>
+    /// <exception cref="KeyNotFoundException">The resource type is not registered.</exception>
+    /// <exception cref="InvalidOperationException">No extension with that URN is attached to the resource type.</exception>
+    public void ReplaceExtension(string resourceType, ScimSchemaDefinition schema)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        ArgumentNullException.ThrowIfNull(schema);
+        lock (_writeLock)
+        {
+            var current = _snapshot;
+            var target = GetResourceType(resourceType);
+            var index = -1;
+            for (var i = 0; i < target.Extensions.Count; i++)
+            {
+                if (string.Equals(target.Extensions[i].Schema.Id, schema.Id, StringComparison.OrdinalIgnoreCase))
+                {
+                    index = i;
+                }
+            }
+
+            if (index < 0)
+            {
+                throw new InvalidOperationException($"No extension '{schema.Id}' is attached to resource type '{resourceType}'.");
+            }
+
+            var extensions = target.Extensions.ToArray();
+            extensions[index] = new ScimSchemaExtension(schema, extensions[index].Required);
+            var replaced = new ScimResourceTypeDefinition(target.Name, target.Endpoint, target.Description, target.Schema, extensions);
+            _snapshot = new Snapshot([.. current.ResourceTypes.Select(t => ReferenceEquals(t, target) ? replaced : t)]);
+        }
+    }
+
     /// <summary>Registers an additional resource type.</summary>
     /// <param name="resourceType">The resource type.</param>
     /// <exception cref="InvalidOperationException">A resource type with that name or endpoint already exists.</exception>

@@ -166,14 +166,36 @@ internal sealed class FieldErrors
             var match = fields
                 .Where(f => setting.StartsWith(f.Setting, StringComparison.OrdinalIgnoreCase))
                 .OrderByDescending(f => f.Setting.Length)
-                .Select(f => f.Field)
                 .FirstOrDefault();
-            Add(match, Sentence(setting));
+            if (match.Field is null)
+            {
+                Add(null, setting);
+                continue;
+            }
+
+            Add(match.Field, Sentence(setting, match.Setting.Length));
         }
     }
 
-    /// <summary>The problem without its setting path when it is filed under a field ("Include[0]: '([' is not ..." stays readable).</summary>
-    private static string Sentence(string setting) => setting;
+    /// <summary>
+    /// The problem as shown next to its field: without the setting path the field already names, and with a line
+    /// number for one-per-line fields ("GroupMapping:Include[0]: '([' is not ..." becomes "Line 1: '([' is not ...").
+    /// </summary>
+    private static string Sentence(string setting, int prefixLength)
+    {
+        var rest = setting[prefixLength..];
+        var line = "";
+        if (rest.StartsWith('[') && rest.IndexOf(']', StringComparison.Ordinal) is > 1 and var close &&
+            int.TryParse(rest.AsSpan(1, close - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            line = string.Create(CultureInfo.InvariantCulture, $"Line {index + 1}: ");
+            rest = rest[(close + 1)..];
+        }
+
+        var colon = rest.IndexOf(": ", StringComparison.Ordinal);
+        var text = colon >= 0 && rest[..colon].All(c => c is ':' or '.' or '[' or ']' or '_' || char.IsLetterOrDigit(c)) ? rest[(colon + 2)..] : rest.TrimStart(':', ' ');
+        return line + (text.Length > 0 ? char.ToUpperInvariant(text[0]) + text[1..] : setting);
+    }
 }
 
 /// <summary>Reads a posted form.</summary>

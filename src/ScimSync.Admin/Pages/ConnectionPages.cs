@@ -83,7 +83,10 @@ internal static class ConnectionPages
         var query = page.Context.Request.Query;
         var message = query.ContainsKey("created") ? "Connection created. Issue a token for it next."
             : query.ContainsKey("revoked") ? "Token revoked: requests with it are refused from now on."
-            : query.ContainsKey("saved") ? "Saved." : null;
+            : query.ContainsKey("saved") ? "Saved."
+            : query.ContainsKey("approved") ? "Held changes approved: the identity provider's next retries go through."
+            : query.ContainsKey("discarded") ? "Held changes discarded: the identity provider's retries are refused for one window."
+            : null;
         var baseUrl = page.Route.BaseUrl(page.Context.Request, connection.Name);
         var tokenRows = Html.Each(connection.Tokens, t => Html.Of($"""
             <tr>
@@ -154,6 +157,7 @@ internal static class ConnectionPages
             <li><a href="{page.Route.Path("log")}?connection={connection.Name}">Provisioning log</a></li>
             <li><a href="{page.Route.Path("preview")}?connection={connection.Name}">Preview a payload</a></li>
             </ul>
+            {Brake(page, connection)}
             <h2>Bearer tokens</h2>
             {tokens}
             {delete}
@@ -253,6 +257,51 @@ internal static class ConnectionPages
         }
 
         return Show(page, settings, name, default, errors, StatusCodes.Status422UnprocessableEntity);
+    }
+
+    /// <summary>The safety brake's state, and the operator's decision on held changes.</summary>
+    public static IResult DecideBrake(ConsolePage page, ScimConsoleSettings settings, string name, bool approve)
+    {
+        if (settings.FindConnection(name) is not { } connection)
+        {
+            return NotFound(page, name);
+        }
+
+        var brake = page.Context.RequestServices.GetRequiredService<ScimSafetyBrake>();
+        _ = approve ? brake.Approve(connection.Name, page.Operator()) : brake.Discard(connection.Name, page.Operator());
+        Internal.Log.ActionRun(page.Logger(), page.Operator(), approve ? "safety brake approve" : "safety brake discard", connection.Name);
+        return Results.Redirect(page.Route.Path("connections", connection.Name) + (approve ? "?approved=1" : "?discarded=1"));
+    }
+
+    private static HtmlText Brake(ConsolePage page, ScimConsoleConnection connection)
+    {
+        if (connection.Policies?.SafetyBrake.Enabled != true)
+        {
+            return HtmlText.Empty;
+        }
+
+        var status = page.Context.RequestServices.GetRequiredService<ScimSafetyBrake>().GetStatus(connection.Name);
+        if (!status.Engaged)
+        {
+            return Html.Of($"""
+                <h2>Safety brake</h2>
+                <p>On, not engaged: {status.RecentDeactivations} deactivations in the current window.</p>
+                """);
+        }
+
+        var held = Html.Each(status.Held.Take(200), h => Html.Of($"<tr><td>{Date(h.HeldAt)}</td><td>{h.ResourceType}</td><td>{h.ResourceId}</td><td>{h.Change}</td></tr>"));
+        return Html.Of($"""
+            <h2>Safety brake</h2>
+            <div class="alert error" role="alert"><p><strong>Engaged {Date(status.EngagedAt)}:</strong> {status.Reason}</p>
+            <p>{status.Held.Count} destructive changes are held; the identity provider gets 503 and retries them.</p></div>
+            <table><caption class="visually-hidden">Held changes</caption>
+            <thead><tr><th scope="col">Held</th><th scope="col">Type</th><th scope="col">Resource</th><th scope="col">Change</th></tr></thead>
+            <tbody>{held}</tbody></table>
+            <div class="actions">
+            {page.Form(page.Route.Path("connections", connection.Name, "brake", "approve"), Controls.Button("Approve held changes", kind: "danger"), "inline", "Approve held changes")}
+            {page.Form(page.Route.Path("connections", connection.Name, "brake", "discard"), Controls.Button("Discard held changes", kind: "secondary"), "inline", "Discard held changes")}
+            </div>
+            """);
     }
 
     public static IResult NotFound(ConsolePage page, string name) =>

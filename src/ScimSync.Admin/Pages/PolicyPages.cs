@@ -68,14 +68,16 @@ internal static class PolicyPages
         var saved = errors.Any ? null : page.Context.Request.Query.ContainsKey("saved") ? "Saved. The next provisioning request follows the new settings." : null;
         var source = connection.Policies is null
             ? "This connection has no mapping policies yet: users and groups are stored as sent. Saving this form turns them on."
-            : connection.PoliciesFromConsole
+            : connection.CreatedInConsole
+                ? "These settings were saved in the console."
+                : connection.PoliciesFromConsole
                 ? "These settings were saved in the console; they replace those of configuration until reset."
                 : "These settings come from configuration. Saving here replaces them (all parts) until reset.";
         var reset = connection.PoliciesFromConsole
             ? page.Form(page.Route.Path("connections", connection.Name, "policies", "reset"), Html.Of($"""
                 <input type="hidden" name="version" value="{connection.Version}">
-                {Controls.Button("Reset to configuration", kind: "secondary")}
-                """), "inline", "Reset the policies to configuration")
+                {Controls.Button(connection.CreatedInConsole ? "Turn policies off" : "Reset to configuration", kind: "secondary")}
+                """), "inline", connection.CreatedInConsole ? "Turn the policies off" : "Reset the policies to configuration")
             : HtmlText.Empty;
         var title = $"{part.Title}: {connection.Name}";
         return page.Render(title, "connections", Html.Of($"""

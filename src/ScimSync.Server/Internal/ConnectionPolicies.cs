@@ -25,8 +25,7 @@ internal sealed class ConnectionPolicies(IAttributeMappingPolicy attributes, IUs
     /// <summary>
     /// Registers, before the connections' readers are built, the provisioning extension and one custom-attribute
     /// extension per URN (with every name any connection declares for it), so both show in <c>/Schemas</c>, are
-    /// returned on users and can be filtered. A URN already registered keeps its first definition: adding custom
-    /// attribute names to it takes a restart.
+    /// returned on users and can be filtered. Names added later extend the registered schema; none is ever removed.
     /// </summary>
     public static void RegisterSchemas(ScimSchemaRegistry registry, IEnumerable<ScimConnectionOptions> connections)
     {
@@ -66,21 +65,32 @@ internal sealed class ConnectionPolicies(IAttributeMappingPolicy attributes, IUs
 
         foreach (var (urn, names) in custom)
         {
-            if (registry.FindSchema(urn) is not null)
+            if (registry.FindSchema(urn) is { } existing)
             {
+                // Names added at run time (configuration reload, the operator console) extend the schema; names
+                // dropped stay defined, so values stored under them remain readable.
+                var known = existing.Attributes.Select(a => a.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                if (!names.IsSubsetOf(known) && registry.User.FindSchema(urn) is not null)
+                {
+                    names.UnionWith(known);
+                    registry.ReplaceExtension(ScimResourceTypeNames.User, CustomSchema(urn, names));
+                }
+
                 continue;
             }
 
-            registry.AddExtension(ScimResourceTypeNames.User, new ScimSchemaDefinition(
-                urn,
-                "CustomAttributes",
-                "Custom attributes computed by the connection's attribute mapping.",
-                [.. names.Select(name => new ScimAttributeDefinition
-                {
-                    Name = name,
-                    Mutability = ScimMutability.ReadOnly,
-                    Description = "A custom attribute computed by ScimSync's attribute mapping.",
-                })]));
+            registry.AddExtension(ScimResourceTypeNames.User, CustomSchema(urn, names));
         }
     }
+
+    private static ScimSchemaDefinition CustomSchema(string urn, IEnumerable<string> names) => new(
+        urn,
+        "CustomAttributes",
+        "Custom attributes computed by the connection's attribute mapping.",
+        [.. names.Select(name => new ScimAttributeDefinition
+        {
+            Name = name,
+            Mutability = ScimMutability.ReadOnly,
+            Description = "A custom attribute computed by ScimSync's attribute mapping.",
+        })]);
 }

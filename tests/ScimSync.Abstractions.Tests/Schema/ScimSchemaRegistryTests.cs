@@ -87,4 +87,29 @@ public sealed class ScimSchemaRegistryTests
         Assert.False(user.FindAttribute("userName")!.CaseExact);
         Assert.True(ScimCommonAttributes.Id.CaseExact);
     }
+
+    [Fact]
+    public void ReplaceExtension_MoreAttributes_NewDefinitionResolvesAndListsOnce()
+    {
+        var registry = new ScimSchemaRegistry();
+        const string Urn = "urn:example:params:scim:schemas:extension:custom:2.0:User";
+        registry.AddExtension(ScimResourceTypeNames.User, new ScimSchemaDefinition(Urn, "Custom", "", [new ScimAttributeDefinition { Name = "a" }]));
+        var before = registry.User;
+
+        registry.ReplaceExtension(ScimResourceTypeNames.User, new ScimSchemaDefinition(Urn, "Custom", "", [new ScimAttributeDefinition { Name = "a" }, new ScimAttributeDefinition { Name = "b" }]));
+
+        Assert.NotNull(registry.User.Resolve(new AttributePath(Urn, "b")));
+        Assert.Null(before.Resolve(new AttributePath(Urn, "b")));
+        Assert.Single(registry.Schemas, s => s.Id == Urn);
+        Assert.Equal(2, registry.FindSchema(Urn)!.Attributes.Count);
+    }
+
+    [Fact]
+    public void ReplaceExtension_NotAttached_Throws()
+    {
+        var registry = new ScimSchemaRegistry();
+
+        Assert.Throws<InvalidOperationException>(() => registry.ReplaceExtension(
+            ScimResourceTypeNames.User, new ScimSchemaDefinition("urn:example:missing", "Missing", "", [])));
+    }
 }

@@ -19,6 +19,7 @@ public sealed class PackedPackagesTests : IDisposable
         [
             "ScimSync.Abstractions", "ScimSync.Server", "ScimSync.Stores.Sqlite", "ScimSync.Atlassian", "ScimSync.Atlassian.Emulator",
             "ScimSync.Pull", "ScimSync.Okta", "ScimSync.Okta.Emulator", "ScimSync.MicrosoftGraph", "ScimSync.MicrosoftGraph.Emulator",
+            "ScimSync.Ldap", "ScimSync.Admin",
         ];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("scimsync-pack-").FullName;
@@ -64,6 +65,7 @@ public sealed class PackedPackagesTests : IDisposable
                 <PackageReference Include="ScimSync.Okta.Emulator" Version="{version}" />
                 <PackageReference Include="ScimSync.MicrosoftGraph" Version="{version}" />
                 <PackageReference Include="ScimSync.MicrosoftGraph.Emulator" Version="{version}" />
+                <PackageReference Include="ScimSync.Admin" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
@@ -111,8 +113,12 @@ public sealed class PackedPackagesTests : IDisposable
                     o.GraphBaseAddress = graph.GraphBaseAddress;
                 }));
             builder.Services.AddHttpClient("ScimSync.MicrosoftGraph:graph").ConfigurePrimaryHttpMessageHandler(() => graph.CreateHttpHandler());
+            builder.Services.AddScimProvisioning(scim => scim.AddOperatorConsole());
+            builder.Services.AddAuthorizationBuilder().AddPolicy("test-operators", p => p.RequireAssertion(_ => true));
             var app = builder.Build();
+            app.UseAuthorization();
             app.MapScim("/scim");
+            app.MapScimAdmin("/scim-admin", "test-operators");
             app.MapGet("/jira-users", () => string.Join(",", jira.Jira.Users.Select(u => u.Name)));
             app.MapPost("/pull/{connection}", async (string connection, PullSynchronizer pull) =>
             {
@@ -146,6 +152,9 @@ public sealed class PackedPackagesTests : IDisposable
 
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             Assert.Contains("packed", await client.GetStringAsync($"http://127.0.0.1:{port}/jira-users"), StringComparison.Ordinal);
+            // The console, with its embedded stylesheet, from its package.
+            Assert.Contains(">entra</a>", await client.GetStringAsync($"http://127.0.0.1:{port}/scim-admin/connections"), StringComparison.Ordinal);
+            Assert.Contains("operator console", await client.GetStringAsync($"http://127.0.0.1:{port}/scim-admin/assets/console.css"), StringComparison.Ordinal);
             foreach (var connection in new[] { "okta", "graph" })
             {
                 var pulled = await client.PostAsync($"http://127.0.0.1:{port}/pull/{connection}", null);
