@@ -1,6 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScimSync.Internal;
 using ScimSync.Schema;
 using ScimSync.Server;
 using ScimSync.Stores;
@@ -28,7 +29,7 @@ public static class InMemoryScimProvisioningBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IScimStoreProvider>(sp => new InMemoryScimStoreProvider(
             sp.GetService<ScimSchemaRegistry>(),
             sp.GetService<TimeProvider>())));
-        builder.Services.TryAddSingleton<IScimSettingsStore, InMemorySettingsStore>();
+        SettingsStoreRegistration.Add(builder.Services, _ => new InMemorySettingsStore());
         return builder;
     }
 }

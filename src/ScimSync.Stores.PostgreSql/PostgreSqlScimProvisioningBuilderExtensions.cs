@@ -2,6 +2,7 @@
 
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ScimSync.Internal;
 using ScimSync.Schema;
 using ScimSync.Server;
 using ScimSync.Stores;
@@ -43,8 +44,8 @@ public static class PostgreSqlScimProvisioningBuilderExtensions
         });
         builder.Services.Replace(ServiceDescriptor.Singleton<IScimStoreProvider>(sp => sp.GetRequiredService<PostgreSqlStoreProvider>()));
 
-        // Settings share the provider's database (one connection pool); a host's own settings store wins.
-        builder.Services.TryAddSingleton<IScimSettingsStore>(sp => new PostgreSqlSettingsStore(
+        // Settings share the provider's database (one connection pool); a host's own settings store wins, another store package's is replaced.
+        SettingsStoreRegistration.Add(builder.Services, sp => new PostgreSqlSettingsStore(
             sp.GetRequiredService<PostgreSqlStoreProvider>().Database,
             sp.GetRequiredService<TimeProvider>()));
         return builder;

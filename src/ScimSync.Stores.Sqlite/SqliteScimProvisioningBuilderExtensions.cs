@@ -2,6 +2,7 @@
 
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ScimSync.Internal;
 using ScimSync.Schema;
 using ScimSync.Server;
 using ScimSync.Stores;
@@ -57,8 +58,8 @@ public static class SqliteScimProvisioningBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => sp.GetRequiredService<SqliteStoreProvider>().GetUserStore(DefaultDirectory)));
         builder.Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp => sp.GetRequiredService<SqliteStoreProvider>().GetGroupStore(DefaultDirectory)));
 
-        // Settings live in the same file and share its group commit; a host's own settings store wins.
-        builder.Services.TryAddSingleton<IScimSettingsStore>(sp => new SqliteSettingsStore(
+        // Settings live in the same file and share its group commit; a host's own settings store wins, another store package's is replaced.
+        SettingsStoreRegistration.Add(builder.Services, sp => new SqliteSettingsStore(
             sp.GetRequiredService<SqliteDatabase>(),
             sp.GetRequiredService<TimeProvider>()));
         return builder.AddSqliteProvisioningLog();

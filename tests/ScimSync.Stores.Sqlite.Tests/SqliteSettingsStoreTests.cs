@@ -132,6 +132,18 @@ public sealed class SqliteSettingsStoreTests : ScimSettingsStoreContractTests, I
     }
 
     [Fact]
+    public void AddSqliteStore_AfterAnotherStorePackage_TakesOverTheSettingsToo()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddScimProvisioning(scim => scim.AddInMemoryStore().AddSqliteStore(o => o.DatabasePath = _db.DatabasePath));
+        using var serviceProvider = services.BuildServiceProvider();
+
+        Assert.IsType<SqliteSettingsStore>(serviceProvider.GetRequiredService<IScimSettingsStore>());
+        Assert.Single(services, d => d.ServiceType == typeof(IScimSettingsStore));
+    }
+
+    [Fact]
     public void AddSqliteStore_HostRegisteredItsOwnSettingsStore_KeepsTheHosts()
     {
         var own = new SqliteSettingsStore(_db.Provider.Database, _db.Time);
