@@ -77,6 +77,8 @@ public static class ScimAdminEndpointRouteBuilderExtensions
 
         group.MapGet("/sync", (HttpContext c, ScimConsoleSettings _) => Page(c, route, p => Task.FromResult(SyncPages.Show(p))));
         group.MapPost("/sync/{kind}/{name}/test", (HttpContext c, string kind, string name) => Post(c, route, (p, f) => SyncPages.TestUserAsync(p, kind, name, f, c.RequestAborted)));
+        group.MapPost("/sync/ldap/{name}/settings", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, f) => SyncPages.SaveLdapAsync(p, s, name, f, c.RequestAborted)));
+        group.MapPost("/sync/ldap/{name}/reset", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, f) => SyncPages.ResetLdapAsync(p, s, name, f, c.RequestAborted)));
         group.MapPost("/sync/{kind}/{name}/run", (HttpContext c, string kind, string name) => Post(c, route, (p, f) => Task.FromResult(SyncPages.Run(p, kind, name, f))));
 
         group.MapGet("/atlassian", (HttpContext c, ScimConsoleSettings _) => Page(c, route, p => Task.FromResult(AtlassianPages.Show(p))));

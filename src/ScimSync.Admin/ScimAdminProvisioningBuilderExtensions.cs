@@ -49,19 +49,26 @@ public static class ScimAdminProvisioningBuilderExtensions
         services.AddSingleton<ConsoleSettingsOverlay>();
         services.AddSingleton<IPostConfigureOptions<ScimServerOptions>>(sp => sp.GetRequiredService<ConsoleSettingsOverlay>());
         services.AddSingleton<IOptionsChangeTokenSource<ScimServerOptions>>(sp => sp.GetRequiredService<ConsoleSettingsOverlay>());
+        services.AddSingleton<LdapSettingsOverlay>();
+        services.AddSingleton<IPostConfigureOptions<ScimSync.Ldap.LdapSourceOptions>>(sp => sp.GetRequiredService<LdapSettingsOverlay>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ScimConsoleSettings(
             sp.GetService<IScimSettingsStore>() ?? throw new InvalidOperationException(
                 "The operator console keeps its settings in an IScimSettingsStore, and none is registered: add a store package's store " +
                 "(AddSqliteStore, UsePostgreSqlStore, AddInMemoryStore) or register an IScimSettingsStore of your own."),
             sp.GetRequiredService<ConsoleSettingsOverlay>(),
+            sp.GetRequiredService<LdapSettingsOverlay>(),
+            sp,
             sp.GetRequiredService<IOptionsMonitor<ScimServerOptions>>(),
             sp.GetRequiredService<IOptionsFactory<ScimServerOptions>>(),
             sp.GetRequiredService<IScimTokenActivity>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ScimConsoleSettings>>()));
         services.AddSingleton<ConsoleRuns>();
-        services.AddSingleton<IHostedService, ConsoleSettingsRefresher>();
+
+        // First of the hosted services, so the saved settings are in force before any other starts (a directory
+        // sync's first run, a pull schedule).
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ConsoleSettingsRefresher>());
         return builder;
     }
 }

@@ -35,3 +35,11 @@ public sealed record ScimConsoleConnection(
 /// <param name="ExpiresAt">When it stops being accepted, or <see langword="null"/> for never.</param>
 /// <param name="LastUsed">When this instance of the host last accepted it, or <see langword="null"/>.</param>
 public sealed record ScimConsoleToken(string Name, bool IssuedInConsole, DateTimeOffset? CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsed);
+
+/// <summary>An LDAP source as the operator console shows it.</summary>
+/// <param name="Name">The source's name (its connection).</param>
+/// <param name="Settings">A copy of its settings in force, without the bind password.</param>
+/// <param name="HasBindPassword">Whether configuration gives a bind password.</param>
+/// <param name="FromConsole">Whether the settings were saved in the console (they replace configuration's until reset).</param>
+/// <param name="Version">The version of its console settings (0 when the console never changed them).</param>
+public sealed record ScimConsoleLdapSource(string Name, Ldap.LdapSourceOptions Settings, bool HasBindPassword, bool FromConsole, long Version);

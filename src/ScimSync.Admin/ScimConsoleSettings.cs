@@ -36,10 +36,14 @@ public sealed partial class ScimConsoleSettings : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly LdapSettingsOverlay _ldap;
+    private readonly IServiceProvider _services;
 
     internal ScimConsoleSettings(
         IScimSettingsStore store,
         ConsoleSettingsOverlay overlay,
+        LdapSettingsOverlay ldap,
+        IServiceProvider services,
         IOptionsMonitor<ScimServerOptions> options,
         IOptionsFactory<ScimServerOptions> factory,
         IScimTokenActivity activity,
@@ -48,6 +52,8 @@ public sealed partial class ScimConsoleSettings : IDisposable
     {
         _store = store;
         _overlay = overlay;
+        _ldap = ldap;
+        _services = services;
         _options = options;
         _factory = factory;
         _activity = activity;
@@ -270,18 +276,18 @@ public sealed partial class ScimConsoleSettings : IDisposable
     {
         var settings = await _store.ReadAllAsync(cancellationToken).ConfigureAwait(false);
         var documents = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
+        var ldap = new Dictionary<string, StoredLdapDocument>(StringComparer.Ordinal);
         foreach (var setting in settings)
         {
-            if (!setting.Key.StartsWith(ConnectionDocument.KeyPrefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             try
             {
-                if (ConnectionDocument.Parse(setting.Value) is { } document)
+                if (setting.Key.StartsWith(ConnectionDocument.KeyPrefix, StringComparison.Ordinal) && ConnectionDocument.Parse(setting.Value) is { } document)
                 {
                     documents[setting.Key] = new StoredDocument(document, setting.Version);
+                }
+                else if (setting.Key.StartsWith(LdapSourceDocument.KeyPrefix, StringComparison.Ordinal) && LdapSourceDocument.Parse(setting.Value) is { } source)
+                {
+                    ldap[setting.Key] = new StoredLdapDocument(source, setting.Version);
                 }
             }
             catch (System.Text.Json.JsonException e)
@@ -296,7 +302,127 @@ public sealed partial class ScimConsoleSettings : IDisposable
             _overlay.Publish(documents);
         }
 
+        var currentLdap = _ldap.Documents;
+        if (currentLdap.Count != ldap.Count || ldap.Any(d => !currentLdap.TryGetValue(d.Key, out var c) || c.Version != d.Value.Version))
+        {
+            _ldap.Publish(ldap);
+        }
+
         return _overlay.Documents;
+    }
+
+    /// <summary>Gets the LDAP sources (<c>AddLdapSource</c>) with their settings in force, ordered by name.</summary>
+    /// <returns>The sources; the bind password is never included.</returns>
+    public IReadOnlyList<ScimConsoleLdapSource> GetLdapSources()
+    {
+        if (_services.GetService(typeof(Ldap.LdapSynchronizer)) is not Ldap.LdapSynchronizer synchronizer)
+        {
+            return [];
+        }
+
+        var monitor = (IOptionsMonitor<Ldap.LdapSourceOptions>)_services.GetService(typeof(IOptionsMonitor<Ldap.LdapSourceOptions>))!;
+        var documents = _ldap.Documents;
+        return [.. synchronizer.Connections.Order(StringComparer.OrdinalIgnoreCase).Select(name =>
+        {
+            var settings = new Ldap.LdapSourceOptions();
+            LdapSourceDocument.From(name, monitor.Get(name)).ApplyTo(settings);
+            var stored = documents.GetValueOrDefault(LdapSourceDocument.KeyOf(name));
+            return new ScimConsoleLdapSource(name, settings, monitor.Get(name).Server.BindPassword is { Length: > 0 }, stored is not null, stored?.Version ?? 0);
+        })];
+    }
+
+    /// <summary>
+    /// Replaces what an LDAP source reads and how (server address and security, bind DN, profile, base DNs, filters,
+    /// attribute map, disabled-account rule, nested groups, schedule and removal rules) with those of
+    /// <paramref name="settings"/>. The bind password, CA certificate file, timeout and page size stay those of
+    /// configuration: the console keeps no secret. The next run and the next "test user" use the new settings.
+    /// </summary>
+    /// <param name="source">The source's name (its connection).</param>
+    /// <param name="settings">The settings to copy.</param>
+    /// <param name="expectedVersion">The <see cref="ScimConsoleLdapSource.Version"/> the change was based on.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <returns>A task that completes when the change is saved and applied.</returns>
+    /// <exception cref="ScimConsoleValidationException">No LDAP source has that name, or the settings are not valid.</exception>
+    /// <exception cref="ScimConsoleConflictException">The source's settings changed since <paramref name="expectedVersion"/>; nothing was changed.</exception>
+    public Task SetLdapSourceAsync(string source, Ldap.LdapSourceOptions settings, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(settings);
+        return ChangeLdapAsync(source, expectedVersion, name => LdapSourceDocument.From(name, settings), cancellationToken);
+    }
+
+    /// <summary>Drops the console's settings of an LDAP source, so those of configuration apply again.</summary>
+    /// <param name="source">The source's name.</param>
+    /// <param name="expectedVersion">The <see cref="ScimConsoleLdapSource.Version"/> the change was based on.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <returns>A task that completes when the change is saved and applied.</returns>
+    /// <exception cref="ScimConsoleValidationException">No LDAP source has that name.</exception>
+    /// <exception cref="ScimConsoleConflictException">The source's settings changed since <paramref name="expectedVersion"/>; nothing was changed.</exception>
+    public Task ResetLdapSourceAsync(string source, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return ChangeLdapAsync(source, expectedVersion, _ => null, cancellationToken);
+    }
+
+    private async Task ChangeLdapAsync(string source, long expectedVersion, Func<string, LdapSourceDocument?> change, CancellationToken cancellationToken)
+    {
+        var name = GetLdapSources().FirstOrDefault(s => string.Equals(s.Name, source, StringComparison.OrdinalIgnoreCase))?.Name
+            ?? throw new ScimConsoleValidationException("source", $"No LDAP source is named '{source}'.");
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReloadCoreAsync(cancellationToken).ConfigureAwait(false);
+            var key = LdapSourceDocument.KeyOf(name);
+            var documents = _ldap.Documents;
+            var stored = documents.GetValueOrDefault(key);
+            var version = stored?.Version ?? 0;
+            if (expectedVersion != version)
+            {
+                throw new ScimConsoleConflictException(name);
+            }
+
+            var updated = change(name);
+            var candidate = new Dictionary<string, StoredLdapDocument>(documents, StringComparer.Ordinal);
+            if (updated is null)
+            {
+                candidate.Remove(key);
+            }
+            else
+            {
+                candidate[key] = new StoredLdapDocument(updated, version + 1);
+            }
+
+            var factory = (IOptionsFactory<Ldap.LdapSourceOptions>)_services.GetService(typeof(IOptionsFactory<Ldap.LdapSourceOptions>))!;
+            try
+            {
+                LdapSettingsOverlay.WithCandidate(candidate, () => factory.Create(name));
+            }
+            catch (OptionsValidationException e)
+            {
+                throw new ScimConsoleValidationException(e.Failures.ToList());
+            }
+
+            if (updated is null)
+            {
+                if (stored is not null && !await _store.DeleteAsync(key, version, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new ScimConsoleConflictException(name);
+                }
+            }
+            else
+            {
+                var saved = await _store.WriteAsync(key, updated.ToJson(), version, cancellationToken).ConfigureAwait(false)
+                    ?? throw new ScimConsoleConflictException(name);
+                candidate[key] = new StoredLdapDocument(updated, saved);
+            }
+
+            _ldap.Publish(candidate);
+            Log.LdapSourceChanged(_logger, name);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>

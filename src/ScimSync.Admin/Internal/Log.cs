@@ -28,6 +28,9 @@ internal static partial class Log
     [LoggerMessage(506, LogLevel.Warning, "Console: the settings could not be read from the store; those in force stay.")]
     public static partial void ReloadFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(508, LogLevel.Information, "Console: settings of LDAP source {Source} changed.")]
+    public static partial void LdapSourceChanged(ILogger logger, string source);
+
     [LoggerMessage(507, LogLevel.Information, "Console: {Operator} ran {Action} on {Subject}.")]
     public static partial void ActionRun(ILogger logger, string @operator, string action, string subject);
 }

@@ -21,17 +21,17 @@ internal static class SyncPages
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
-    public static IResult Show(ConsolePage page, HtmlText result = default, string? selected = null, int status = StatusCodes.Status200OK)
+    public static IResult Show(ConsolePage page, HtmlText result = default, string? selected = null, int status = StatusCodes.Status200OK, PostedForm? posted = null, FieldErrors? errors = null)
     {
         var services = page.Context.RequestServices;
         var ldap = services.GetService<LdapSynchronizer>();
         var pull = services.GetService<PullSynchronizer>();
         var runs = services.GetRequiredService<ConsoleRuns>();
         var sources = new List<HtmlText>();
-        foreach (var name in ldap?.Connections.Order(StringComparer.OrdinalIgnoreCase) ?? Enumerable.Empty<string>())
+        foreach (var source in services.GetRequiredService<ScimConsoleSettings>().GetLdapSources())
         {
-            var options = services.GetRequiredService<IOptionsMonitor<LdapSourceOptions>>().Get(name);
-            sources.Add(Source(page, "ldap", name, "LDAP", LdapSettings(options), ["Full", "Incremental"], runs.Find("ldap:" + name), ldap!.IsRunning(name), selected));
+            var form = LdapSettingsForm(page, source, selected == source.Name ? posted : null, selected == source.Name ? errors : null);
+            sources.Add(Source(page, "ldap", source.Name, "LDAP", form, ["Full", "Incremental"], runs.Find("ldap:" + source.Name), ldap!.IsRunning(source.Name), selected));
         }
 
         foreach (var name in pull?.Connections.Order(StringComparer.OrdinalIgnoreCase) ?? Enumerable.Empty<string>())
@@ -157,19 +157,168 @@ internal static class SyncPages
     private static string Counts(int seen, int created, int updated, int unchanged, int removed, int failed) =>
         string.Create(CultureInfo.InvariantCulture, $"{seen} seen, {created} created, {updated} updated, {unchanged} unchanged, {removed} removed, {failed} failed");
 
-    private static HtmlText LdapSettings(LdapSourceOptions o) => Html.Of($"""
-        <dl class="facts">
-        <dt>Server</dt><dd>{o.Server.Host}:{o.Server.Port} ({o.Server.Security})</dd>
-        <dt>Bind DN</dt><dd>{o.Server.BindDn ?? "anonymous"}{(o.Server.BindPassword is null ? "" : " (password set)")}</dd>
-        <dt>Profile</dt><dd>{o.Profile}</dd>
-        <dt>User base DNs</dt><dd>{string.Join("; ", o.UserBaseDns)}</dd>
-        <dt>User filter</dt><dd><code>{o.UserFilter ?? "profile default"}</code></dd>
-        <dt>Group base DNs</dt><dd>{string.Join("; ", o.GroupBaseDns)}</dd>
-        <dt>Group filter</dt><dd><code>{o.GroupFilter ?? "profile default"}</code></dd>
-        <dt>Schedule</dt><dd>{(o.Interval is { } every ? $"every {every}" : "on demand")}{(o.IncrementalSync ? ", incremental" : "")}</dd>
-        <dt>Attribute map</dt><dd>{string.Join(", ", o.AttributeMap.Select(m => $"{m.Key} = {m.Value}"))}</dd>
-        </dl>
-        """);
+    /// <summary>The LDAP source's settings as a form; the bind password is never shown or edited here.</summary>
+    private static HtmlText LdapSettingsForm(ConsolePage page, ScimConsoleLdapSource source, PostedForm? posted, FieldErrors? errors)
+    {
+        errors ??= new FieldErrors();
+        var o = source.Settings;
+        string Value(string field, string? current) => posted?.Text(field) ?? current ?? "";
+        bool Check(string field, bool current) => posted is null ? current : posted.Checked(field);
+        var map = string.Join('\n', o.AttributeMap.Select(m => $"{m.Key} = {m.Value}"));
+        var reset = source.FromConsole
+            ? page.Form(page.Route.Path("sync", "ldap", source.Name, "reset"), Html.Of($"""
+                <input type="hidden" name="version" value="{source.Version}">
+                {Controls.Button("Reset to configuration", $"Reset {source.Name} to configuration", "secondary")}
+                """), "inline", $"Reset {source.Name} to configuration")
+            : HtmlText.Empty;
+        return Html.Of($"""
+            <details{(errors.Any || posted is not null ? new HtmlText(" open") : HtmlText.Empty)}>
+            <summary>LDAP settings{(source.FromConsole ? " (saved in the console)" : " (from configuration)")}</summary>
+            {page.Form(page.Route.Path("sync", "ldap", source.Name, "settings"), Html.Of($"""
+                {Controls.Summary(errors)}
+                <input type="hidden" name="version" value="{posted?.Text("version") ?? source.Version.ToString(CultureInfo.InvariantCulture)}">
+                {Controls.Text("host", "Host", Value("host", o.Server.Host), errors)}
+                {Controls.Text("port", "Port", Value("port", o.Server.Port.ToString(CultureInfo.InvariantCulture)), errors, "0: 389, or 636 with LDAPS.", type: "number")}
+                {Controls.EnumSelect("security", "Security", posted is null ? o.Server.Security : posted.Enum("security", o.Server.Security, new FieldErrors()), errors)}
+                {Controls.Text("bindDn", "Bind DN", Value("bindDn", o.Server.BindDn), errors, source.HasBindPassword ? "Its password is set in configuration (never shown or stored here)." : "No bind password is configured: empty binds anonymously.")}
+                {Controls.EnumSelect("profile", "Directory profile", posted is null ? o.Profile : posted.Enum("profile", o.Profile, new FieldErrors()), errors)}
+                {Controls.TextArea("userBaseDns", "User base DNs (one per line)", Value("userBaseDns", string.Join('\n', o.UserBaseDns)), errors, rows: 2)}
+                {Controls.Text("userFilter", "User filter", Value("userFilter", o.UserFilter), errors, "Empty: the profile's.")}
+                {Controls.TextArea("groupBaseDns", "Group base DNs (one per line)", Value("groupBaseDns", string.Join('\n', o.GroupBaseDns)), errors, rows: 2)}
+                {Controls.Text("groupFilter", "Group filter", Value("groupFilter", o.GroupFilter), errors, "Empty: the profile's.")}
+                {Controls.TextArea("attributeMap", "Attribute map (one per line: SCIM path = LDAP attribute)", Value("attributeMap", map), errors, "Overrides the profile's entries, for example: enterprise.department = department. Fallbacks are separated by |.", rows: 3)}
+                {Controls.Text("activeAttribute", "Disabled-account attribute", Value("activeAttribute", o.ActiveAttribute), errors, "Empty: the profile's rule.")}
+                {Controls.Text("disabledValue", "Value that marks a disabled account", Value("disabledValue", o.DisabledValue), errors)}
+                {Controls.Checkbox("nestedGroups", "Count memberships of nested groups", Check("nestedGroups", o.NestedGroups))}
+                {Controls.Checkbox("syncGroups", "Sync groups and memberships", Check("syncGroups", o.SyncGroups))}
+                {Controls.Checkbox("deleteMissing", "Remove users and groups no longer in the directory (full runs)", Check("deleteMissing", o.DeleteMissing))}
+                {Controls.Text("minimumSeenRatio", "Share of known users a full run must see before it removes anyone", Value("minimumSeenRatio", o.MinimumSeenRatio.ToString(CultureInfo.InvariantCulture)), errors, type: "number")}
+                {Controls.Text("intervalMinutes", "Sync every (minutes)", Value("intervalMinutes", o.Interval?.TotalMinutes.ToString(CultureInfo.InvariantCulture)), errors, "Empty: on demand only.", type: "number")}
+                {Controls.Checkbox("incrementalSync", "Scheduled runs read only changed entries", Check("incrementalSync", o.IncrementalSync))}
+                {Controls.Text("fullSyncEvery", "Every how many scheduled runs is a full one", Value("fullSyncEvery", o.FullSyncEvery.ToString(CultureInfo.InvariantCulture)), errors, type: "number")}
+                <div class="actions">{Controls.Button("Save LDAP settings", $"Save LDAP settings of {source.Name}")}</div>
+                """), label: $"LDAP settings of {source.Name}")}
+            {reset}
+            </details>
+            """);
+    }
+
+    public static async Task<IResult> SaveLdapAsync(ConsolePage page, ScimConsoleSettings settings, string name, PostedForm form, CancellationToken cancellationToken)
+    {
+        if (settings.GetLdapSources().FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)) is not { } source)
+        {
+            return ConnectionPages.NotFound(page, name);
+        }
+
+        var errors = new FieldErrors();
+        var o = source.Settings;
+        o.Server.Host = form.Text("host");
+        o.Server.Port = form.Int("port", 0, errors);
+        o.Server.Security = form.Enum("security", o.Server.Security, errors);
+        o.Server.BindDn = form.OptionalText("bindDn");
+        o.Server.BindPassword = null;
+        o.Profile = form.Enum("profile", o.Profile, errors);
+        Replace(o.UserBaseDns, form.Lines("userBaseDns"));
+        o.UserFilter = form.OptionalText("userFilter");
+        Replace(o.GroupBaseDns, form.Lines("groupBaseDns"));
+        o.GroupFilter = form.OptionalText("groupFilter");
+        o.AttributeMap.Clear();
+        foreach (var line in form.Lines("attributeMap"))
+        {
+            var equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                errors.Add("attributeMap", $"'{line}' is not 'SCIM path = LDAP attribute'.");
+                continue;
+            }
+
+            o.AttributeMap[line[..equals].Trim()] = line[(equals + 1)..].Trim();
+        }
+
+        foreach (var filter in new[] { "userFilter", "groupFilter" })
+        {
+            if (form.OptionalText(filter) is { } text && !LdapFilterLooksValid(text))
+            {
+                errors.Add(filter, "An LDAP filter is enclosed in parentheses, with balanced parentheses, for example (objectClass=person).");
+            }
+        }
+
+        o.ActiveAttribute = form.OptionalText("activeAttribute");
+        o.DisabledValue = form.OptionalText("disabledValue") ?? "TRUE";
+        o.NestedGroups = form.Checked("nestedGroups");
+        o.SyncGroups = form.Checked("syncGroups");
+        o.DeleteMissing = form.Checked("deleteMissing");
+        o.MinimumSeenRatio = form.Number("minimumSeenRatio", o.MinimumSeenRatio, errors, 0, 1);
+        o.Interval = form.OptionalText("intervalMinutes") is null ? null : TimeSpan.FromMinutes(form.Number("intervalMinutes", 60, errors, 1, 60 * 24 * 7));
+        o.IncrementalSync = form.Checked("incrementalSync");
+        o.FullSyncEvery = form.Int("fullSyncEvery", o.FullSyncEvery, errors, 1);
+        var version = long.TryParse(form.Text("version"), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
+        if (!errors.Any)
+        {
+            try
+            {
+                await settings.SetLdapSourceAsync(source.Name, o, version, cancellationToken).ConfigureAwait(false);
+                return Show(page, Controls.Status($"LDAP settings of {source.Name} saved. The next run and the next test use them."), source.Name);
+            }
+            catch (ScimConsoleValidationException e)
+            {
+                foreach (var problem in e.Problems)
+                {
+                    errors.Add(null, problem.Replace($"ScimSync:Ldap:{source.Name}: ", "", StringComparison.Ordinal));
+                }
+            }
+            catch (ScimConsoleConflictException e)
+            {
+                errors.Add(null, e.Message);
+            }
+        }
+
+        return Show(page, HtmlText.Empty, source.Name, StatusCodes.Status422UnprocessableEntity, form, errors);
+    }
+
+    public static async Task<IResult> ResetLdapAsync(ConsolePage page, ScimConsoleSettings settings, string name, PostedForm form, CancellationToken cancellationToken)
+    {
+        var version = long.TryParse(form.Text("version"), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
+        try
+        {
+            await settings.ResetLdapSourceAsync(name, version, cancellationToken).ConfigureAwait(false);
+            return Show(page, Controls.Status($"LDAP settings of {name} reset to configuration."), name);
+        }
+        catch (Exception e) when (e is ScimConsoleValidationException or ScimConsoleConflictException)
+        {
+            return Show(page, Html.Of($"<div class=\"alert error\" role=\"alert\">{e.Message}</div>"), name, StatusCodes.Status409Conflict);
+        }
+    }
+
+    /// <summary>Parentheses balanced and the whole filter enclosed, the check an operator's typo needs before a run finds nothing.</summary>
+    private static bool LdapFilterLooksValid(string filter)
+    {
+        if (!filter.StartsWith('(') || !filter.EndsWith(')'))
+        {
+            return false;
+        }
+
+        var depth = 0;
+        for (var i = 0; i < filter.Length; i++)
+        {
+            depth += filter[i] switch { '(' => 1, ')' => -1, _ => 0 };
+            if (depth < 0 || (depth == 0 && i < filter.Length - 1))
+            {
+                return false;
+            }
+        }
+
+        return depth == 0;
+    }
+
+    private static void Replace(IList<string> list, IEnumerable<string> values)
+    {
+        list.Clear();
+        foreach (var value in values)
+        {
+            list.Add(value);
+        }
+    }
 
     private static HtmlText TestResult(bool found, string? error, string? dn, IReadOnlyDictionary<string, string> attributes, JsonObject? user, UserPolicyPreview? preview)
     {

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace ScimSync.Ldap.Sync;
 
 /// <summary>
-/// Runs each LDAP source that has an <see cref="LdapSourceOptions.Interval"/>: once at start, then every interval.
+/// Runs each LDAP source that has an <see cref="LdapSourceOptions.Interval"/>: once at start, then every interval
+/// (read again each round).
 /// A run is full unless <see cref="LdapSourceOptions.IncrementalSync"/> is on and a high-water mark exists; then every
 /// <see cref="LdapSourceOptions.FullSyncEvery"/>th run is full. A run still going when the next is due is skipped.
 /// </summary>
@@ -28,20 +29,10 @@ internal sealed class LdapSyncService : BackgroundService
         _logger = logger;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var loops = new List<Task>();
-        foreach (var connection in _synchronizer.Connections)
-        {
-            if (_options.Get(connection).Interval is { } interval)
-            {
-                Log.Scheduled(_logger, connection, interval);
-                loops.Add(RunScheduleAsync(connection, interval, stoppingToken));
-            }
-        }
+    private static readonly TimeSpan UnscheduledRecheck = TimeSpan.FromMinutes(1);
 
-        return Task.WhenAll(loops);
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_synchronizer.Connections.Select(connection => RunScheduleAsync(connection, stoppingToken)));
 
     internal async Task<LdapSyncMode> NextModeAsync(string connection, CancellationToken cancellationToken)
     {
@@ -55,17 +46,40 @@ internal sealed class LdapSyncService : BackgroundService
         return state?.HighWaterMark is null || state.RunsSinceFull + 1 >= options.FullSyncEvery ? LdapSyncMode.Full : LdapSyncMode.Incremental;
     }
 
-    private async Task RunScheduleAsync(string connection, TimeSpan interval, CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs a source on its schedule. The interval is read again each round, so a change (a configuration reload, the
+    /// operator console) applies from the next round; a source without one is looked at again every minute.
+    /// </summary>
+    private async Task RunScheduleAsync(string connection, CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using var timer = new PeriodicTimer(interval, _time);
+        TimeSpan? announced = null;
         try
         {
-            do
+            while (!stoppingToken.IsCancellationRequested)
             {
+                if (_options.Get(connection).Interval is not { } interval || interval <= TimeSpan.Zero)
+                {
+                    announced = null;
+                    await Task.Delay(UnscheduledRecheck, _time, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (announced != interval)
+                {
+                    Log.Scheduled(_logger, connection, interval);
+                    announced = interval;
+                }
+
+                // The next run is due an interval after this one started (a fixed rate, as a timer would tick).
+                var due = _time.GetUtcNow() + interval;
                 await RunOnceAsync(connection, stoppingToken).ConfigureAwait(false);
+                var wait = due - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
+                }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

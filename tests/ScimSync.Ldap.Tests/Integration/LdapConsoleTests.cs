@@ -43,7 +43,9 @@ public sealed partial class LdapConsoleTests : IAsyncDisposable
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains(WebUtility.HtmlEncode(LdapTestServer.PeopleDn), html, StringComparison.Ordinal);
-        Assert.Contains(WebUtility.HtmlEncode(LdapTestServer.AdminDn) + " (password set)</dd>", html, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{WebUtility.HtmlEncode(LdapTestServer.AdminDn)}\"", html, StringComparison.Ordinal);
+        Assert.Contains("Its password is set in configuration", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"\"{WebUtility.HtmlEncode(LdapTestServer.AdminPassword)}\"", html, StringComparison.Ordinal);
 
         var tested = await PostAsync(client, page, html, $"/scim-admin/sync/ldap/{Connection}/test", ("login", "user0002"));
         var result = await tested.Content.ReadAsStringAsync();
@@ -55,6 +57,21 @@ public sealed partial class LdapConsoleTests : IAsyncDisposable
 
         var missing = await PostAsync(client, page, html, $"/scim-admin/sync/ldap/{Connection}/test", ("login", "*)(uid=*"));
         Assert.Contains("No user found", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A filter saved in the console applies to the next test at once; a malformed one is refused next to its field.
+        var refused = await PostAsync(client, page, html, $"/scim-admin/sync/ldap/{Connection}/settings", ("version", "0"), ("userFilter", "objectClass=person"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("id=\"f-userFilter-error\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var settings = _app!.Services.GetRequiredService<ScimSync.Admin.ScimConsoleSettings>();
+        var source = Assert.Single(settings.GetLdapSources());
+        Assert.False(source.FromConsole);
+        source.Settings.UserFilter = "(&(objectClass=inetOrgPerson)(!(uid=user0002)))";
+        await settings.SetLdapSourceAsync(Connection, source.Settings, source.Version);
+        var excluded = await PostAsync(client, page, html, $"/scim-admin/sync/ldap/{Connection}/test", ("login", "user0002"));
+        var excludedHtml = await excluded.Content.ReadAsStringAsync();
+        Assert.Contains("No user found", excludedHtml, StringComparison.Ordinal);
+        Assert.Contains("(saved in the console)", excludedHtml, StringComparison.Ordinal);
+        await settings.ResetLdapSourceAsync(Connection, Assert.Single(settings.GetLdapSources()).Version);
 
         var started = await PostAsync(client, page, html, $"/scim-admin/sync/ldap/{Connection}/run", ("mode", "Full"));
         Assert.Contains("started", await started.Content.ReadAsStringAsync(), StringComparison.Ordinal);
