@@ -134,6 +134,17 @@ public sealed class OperatorConsoleTests(BrowserFixture fixture, ITestOutputHelp
         await Expect(createRow).ToHaveCountAsync(1);
         await run.ScreenshotAsync("provisioning-log-by-resource");
 
+        // By the user's name, as the operator knows them: the console finds the id.
+        await page.GetByLabel("Resource id", new() { Exact = true }).FillAsync("");
+        await page.GetByLabel("User name", new() { Exact = true }).FillAsync("e2e.user1@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
+        await Expect(createRow).ToHaveCountAsync(1);
+        await page.GetByLabel("User name", new() { Exact = true }).FillAsync("nobody@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "No user named" })).ToBeVisibleAsync();
+        await Expect(createRow).ToHaveCountAsync(0);
+        await run.ScreenshotAsync("provisioning-log-by-user");
+
         // Group mapping: a default group for new users.
         await page.GotoAsync(connectionPath);
         await page.GetByRole(AriaRole.Link, new() { Name = "Group mapping", Exact = true }).ClickAsync();

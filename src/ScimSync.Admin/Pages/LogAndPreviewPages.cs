@@ -21,12 +21,27 @@ internal static class LogPages
         var resource = query["resource"].ToString().Trim() is { Length: > 0 } r ? r : null;
         var outcome = Enum.TryParse<ProvisioningOutcomeFilter>(query["outcome"].ToString(), ignoreCase: true, out var o) && Enum.IsDefined(o) ? o : ProvisioningOutcomeFilter.Any;
         var after = query["after"].ToString() is { Length: > 0 } a ? a : null;
+        var user = query["user"].ToString().Trim() is { Length: > 0 } u ? u : null;
         var log = page.Context.RequestServices.GetRequiredService<IProvisioningLog>();
         ProvisioningLogPage entries;
         HtmlText problem = default;
+        if (user is not null)
+        {
+            // The log names resources by id: find the user's id in the chosen connection's directory (or each one's).
+            var ids = await UserIdsAsync(page, settings, connection, user, cancellationToken).ConfigureAwait(false);
+            if (ids.Count == 1 && (resource is null || resource == ids[0]))
+            {
+                resource = ids[0];
+            }
+            else
+            {
+                problem = Html.Of($"<p class=\"alert warn\" role=\"status\">{(ids.Count == 0 ? $"No user named \"{user}\"" : ids.Count > 1 ? $"Several users are named \"{user}\" (in different directories): choose a connection" : "That user is not that resource")}.</p>");
+            }
+        }
+
         try
         {
-            entries = await log.QueryAsync(
+            entries = problem.Value.Length > 0 ? new ProvisioningLogPage([], null) : await log.QueryAsync(
                 new ProvisioningLogQuery { Connection = connection, ResourceId = resource, Outcome = outcome, PageSize = Math.Clamp(page.Options.LogPageSize, 1, 1000), Continuation = after },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -42,7 +57,8 @@ internal static class LogPages
             <form method="get" action="{page.Route.Path("log")}" class="filters" aria-label="Filter the log">
             {Controls.Select("connection", "Connection", connection ?? "", connections)}
             {Controls.Select("outcome", "Outcome", outcome.ToString(), Enum.GetNames<ProvisioningOutcomeFilter>().Select(n => (n, n)))}
-            {Controls.Text("resource", "Resource id", resource, hint: "The id of a user or group in ScimSync.")}
+            {Controls.Text("user", "User name", user, hint: "A user's userName, as the identity provider sent it.")}
+            {Controls.Text("resource", "Resource id", query["resource"].ToString(), hint: "The id of a user or group in ScimSync.")}
             <div class="actions">{Controls.Button("Filter")}</div>
             </form>
             """);
@@ -61,7 +77,7 @@ internal static class LogPages
             """));
         var older = entries.Continuation is null
             ? HtmlText.Empty
-            : Html.Of($"<p><a rel=\"next\" href=\"{page.Route.Path("log")}?connection={connection}&amp;outcome={outcome}&amp;resource={resource}&amp;after={Uri.EscapeDataString(entries.Continuation)}\">Older entries</a></p>");
+            : Html.Of($"<p><a rel=\"next\" href=\"{page.Route.Path("log")}?connection={connection}&amp;outcome={outcome}&amp;user={user}&amp;resource={query["resource"].ToString()}&amp;after={Uri.EscapeDataString(entries.Continuation)}\">Older entries</a></p>");
         return page.Render("Provisioning log", "log", Html.Of($"""
             <h1>Provisioning log</h1>
             <p>What identity providers asked for and what it changed: attribute names, never values or tokens. Newest first.</p>
@@ -73,9 +89,29 @@ internal static class LogPages
             <tbody>{rows}</tbody>
             </table>
             {Html.If(entries.Entries.Count == 0, Html.Of($"<p>No entries match.</p>"))}
-            {Html.If(after is not null, Html.Of($"<p><a href=\"{page.Route.Path("log")}?connection={connection}&amp;outcome={outcome}&amp;resource={resource}\">Newest entries</a></p>"))}
+            {Html.If(after is not null, Html.Of($"<p><a href=\"{page.Route.Path("log")}?connection={connection}&amp;outcome={outcome}&amp;user={user}&amp;resource={query["resource"].ToString()}\">Newest entries</a></p>"))}
             {older}
             """));
+    }
+
+    private static async Task<List<string>> UserIdsAsync(ConsolePage page, ScimConsoleSettings settings, string? connection, string userName, CancellationToken cancellationToken)
+    {
+        var provisioner = page.Context.RequestServices.GetRequiredService<ScimProvisioner>();
+        var filter = ScimSync.Filtering.ScimFilter.Parse("userName eq " + JsonSerializer.Serialize(userName));
+        var ids = new List<string>();
+        var directories = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in settings.GetConnections().Where(c => connection is null || string.Equals(c.Name, connection, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (!directories.Add(c.Directory))
+            {
+                continue;
+            }
+
+            var found = await provisioner.ListAsync(c.Name, ScimResourceKind.User, new ScimSync.Stores.ListQuery { Filter = filter, Count = 2 }, cancellationToken).ConfigureAwait(false);
+            ids.AddRange(found.Resources.Select(r => r.Id));
+        }
+
+        return [.. ids.Distinct(StringComparer.Ordinal)];
     }
 }
 
