@@ -38,7 +38,7 @@ builder.Services.AddScimProvisioning(scim =>
     #region console-services
     // The provisioning log survives restarts; the operator console shows it and keeps its changes in the store.
     scim.AddSqliteProvisioningLog(o => o.DatabasePath = Path.Combine(dataDirectory, "provisioning-log.db"));
-    scim.AddOperatorConsole();
+    scim.AddOperatorConsole(o => o.SignOutPath = "/admin/logout");
     #endregion
 });
 builder.Services.AddAdminSignIn();

@@ -16,6 +16,13 @@ public sealed class ScimAdminOptions
     /// <value>Defaults to 30 seconds; <see cref="TimeSpan.Zero"/> turns the refresh off (a single instance).</value>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets the host's sign-out endpoint (a path that takes a form <c>POST</c> with the anti-forgery token),
+    /// shown as a "Sign out" button in the console's header.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: no button.</value>
+    public string? SignOutPath { get; set; }
+
     /// <summary>Gets or sets how many provisioning log entries one page of the console shows.</summary>
     /// <value>Defaults to 50.</value>
     public int LogPageSize { get; set; } = 50;

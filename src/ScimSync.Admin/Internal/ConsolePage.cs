@@ -82,6 +82,7 @@ internal sealed class ConsolePage(HttpContext context, ConsoleRoute route)
             <header class="top">
             <span class="product">{product} <small>operator console</small></span>
             {Html.If(user is not null, Html.Of($"<span class=\"user\">Signed in as {user}</span>"))}
+            {(Options.SignOutPath is { } signOut ? Form(signOut, Controls.Button("Sign out", kind: "secondary"), "inline", "Sign out") : HtmlText.Empty)}
             <nav aria-label="Console"><ul>{nav}</ul></nav>
             </header>
             <main id="main" tabindex="-1">
