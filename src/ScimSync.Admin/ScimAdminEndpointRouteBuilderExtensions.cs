@@ -64,7 +64,7 @@ public static class ScimAdminEndpointRouteBuilderExtensions
         group.MapPost("/connections", (HttpContext c, ScimConsoleSettings s) => Post(c, route, (p, f) => ConnectionPages.CreateAsync(p, s, f, c.RequestAborted)));
         group.MapGet("/connections/{name}", (HttpContext c, ScimConsoleSettings s, string name) => Page(c, route, p => Task.FromResult(ConnectionPages.Show(p, s, name))));
         group.MapPost("/connections/{name}/tokens", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, f) => ConnectionPages.IssueTokenAsync(p, s, name, f, c.RequestAborted)));
-        group.MapPost("/connections/{name}/tokens/{token}/revoke", (HttpContext c, ScimConsoleSettings s, string name, string token) => Post(c, route, (p, _) => ConnectionPages.RevokeTokenAsync(p, s, name, token, c.RequestAborted)));
+        group.MapPost("/connections/{name}/tokens/revoke", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, f) => ConnectionPages.RevokeTokenAsync(p, s, name, f.Text("token"), c.RequestAborted)));
         group.MapPost("/connections/{name}/delete", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, f) => ConnectionPages.DeleteAsync(p, s, name, f, c.RequestAborted)));
         group.MapPost("/connections/{name}/brake/approve", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, _) => Task.FromResult(ConnectionPages.DecideBrake(p, s, name, approve: true))));
         group.MapPost("/connections/{name}/brake/discard", (HttpContext c, ScimConsoleSettings s, string name) => Post(c, route, (p, _) => Task.FromResult(ConnectionPages.DecideBrake(p, s, name, approve: false))));

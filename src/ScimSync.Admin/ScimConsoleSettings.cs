@@ -299,7 +299,17 @@ public sealed partial class ScimConsoleSettings : IDisposable
         var current = _overlay.Documents;
         if (current.Count != documents.Count || documents.Any(d => !current.TryGetValue(d.Key, out var c) || c.Version != d.Value.Version))
         {
-            _overlay.Publish(documents);
+            // What another instance saved is checked against this instance's configuration before it applies: a
+            // document this one cannot take (its configuration differs) is not applied, and the settings in force stay.
+            try
+            {
+                ConsoleSettingsOverlay.WithCandidate(documents, () => _factory.Create(Options.DefaultName));
+                _overlay.Publish(documents);
+            }
+            catch (OptionsValidationException e)
+            {
+                Log.DocumentsRejected(_logger, string.Join(" ", e.Failures));
+            }
         }
 
         var currentLdap = _ldap.Documents;

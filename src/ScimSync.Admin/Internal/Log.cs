@@ -31,6 +31,9 @@ internal static partial class Log
     [LoggerMessage(508, LogLevel.Information, "Console: settings of LDAP source {Source} changed.")]
     public static partial void LdapSourceChanged(ILogger logger, string source);
 
+    [LoggerMessage(509, LogLevel.Error, "Console: the settings saved in the store do not fit this instance's configuration and are not applied; those in force stay. {Problems}")]
+    public static partial void DocumentsRejected(ILogger logger, string problems);
+
     [LoggerMessage(507, LogLevel.Information, "Console: {Operator} ran {Action} on {Subject}.")]
     public static partial void ActionRun(ILogger logger, string @operator, string action, string subject);
 }

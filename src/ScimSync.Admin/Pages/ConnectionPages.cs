@@ -96,7 +96,7 @@ internal static class ConnectionPages
             <td>{(t.ExpiresAt is null ? "never" : Date(t.ExpiresAt))}</td>
             <td>{(t.LastUsed is null ? "not on this instance" : Date(t.LastUsed))}</td>
             <td>{(t.IssuedInConsole
-                ? page.Form(page.Route.Path("connections", connection.Name, "tokens", t.Name, "revoke"), Controls.Button("Revoke", $"Revoke {t.Name}", "danger"), "inline", $"Revoke {t.Name}")
+                ? page.Form(page.Route.Path("connections", connection.Name, "tokens", "revoke"), Html.Of($"<input type=\"hidden\" name=\"token\" value=\"{t.Name}\">{Controls.Button("Revoke", $"Revoke {t.Name}", "danger")}"), "inline", $"Revoke {t.Name}")
                 : Html.Of($"<span class=\"muted\">revoke in configuration</span>"))}</td>
             </tr>
             """));
