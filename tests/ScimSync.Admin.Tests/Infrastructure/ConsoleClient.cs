@@ -62,9 +62,12 @@ public sealed class ConsoleClient : IDisposable
     /// Submits the form of <paramref name="page"/> whose action is <paramref name="action"/>: its current fields
     /// (inputs, text areas, selects, checked boxes), changed by <paramref name="set"/> (a null value removes a field).
     /// </summary>
-    public Task<ConsoleResponse> SubmitAsync(ConsoleResponse page, string action, IEnumerable<KeyValuePair<string, string?>>? set = null)
+    public Task<ConsoleResponse> SubmitAsync(ConsoleResponse page, string action, IEnumerable<KeyValuePair<string, string?>>? set = null) =>
+        SubmitAsync(page.Form(action), set);
+
+    /// <summary>Submits <paramref name="form"/> with its current fields changed by <paramref name="set"/>.</summary>
+    public Task<ConsoleResponse> SubmitAsync(IElement form, IEnumerable<KeyValuePair<string, string?>>? set = null)
     {
-        var form = page.Form(action);
         var fields = FormFields(form);
         foreach (var (name, value) in set ?? [])
         {
@@ -85,6 +88,10 @@ public sealed class ConsoleClient : IDisposable
         Assert.Equal(HttpStatusCode.OK, page.Status);
         return await SubmitAsync(page, action, set.Select(s => new KeyValuePair<string, string?>(s.Name, s.Value)));
     }
+
+    /// <summary>Field changes for <see cref="SubmitAsync(IElement, IEnumerable{KeyValuePair{string, string}})"/>; a null value removes the field.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> Set(params (string Name, string? Value)[] set) =>
+        set.Select(s => new KeyValuePair<string, string?>(s.Name, s.Value));
 
     public static List<KeyValuePair<string, string>> FormFields(IElement form)
     {
@@ -194,6 +201,14 @@ public sealed class ConsoleResponse
         var element = Document.GetElementById(id);
         Assert.True(element is not null, $"No element #{id} in the page ({Status}):\n{Html}");
         return element.TextContent;
+    }
+
+    /// <summary>The form with the accessible name <paramref name="label"/> (its aria-label).</summary>
+    public IElement FormLabelled(string label)
+    {
+        var forms = Document.QuerySelectorAll("form").Where(f => f.GetAttribute("aria-label") == label).ToList();
+        Assert.True(forms.Count == 1, $"Expected one form labelled {label}, found {forms.Count}. Page ({Status}):\n{Html}");
+        return forms[0];
     }
 
     public string MainText => Document.QuerySelector("main")?.TextContent ?? Document.Body?.TextContent ?? "";
