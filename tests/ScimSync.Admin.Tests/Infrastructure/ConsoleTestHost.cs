@@ -58,13 +58,15 @@ public sealed class ConsoleTestHost : IAsyncDisposable
         string? directory = null,
         Action<ScimAdminOptions>? console = null,
         Action<ScimProvisioningBuilder>? scim = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<WebApplicationBuilder>? host = null)
     {
         var owned = directory is null;
         directory ??= System.IO.Directory.CreateTempSubdirectory("scimsync-admin-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        host?.Invoke(builder);
         builder.Services.AddScimProvisioning(s =>
         {
             s.AddConnection(ConfiguredConnection, c => c.UseBearerToken(ConfiguredToken, name: ConfiguredTokenName))
