@@ -355,5 +355,4 @@ public sealed class FormTests
         var (_, user) = await host.CreateUserAsync("made", token.Token, "alice@example.com");
         Assert.Empty(SettingsApiTests.GroupsOf(user, MembershipRules.DefaultForNewUsers));
     }
-
 }
