@@ -64,6 +64,15 @@ public sealed class InstancesTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, await b.GetUsersStatusAsync("shared", token.Token));
         await b.Settings.ReloadAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, await b.GetUsersStatusAsync("shared", token.Token));
+
+        var second = await b.Settings.IssueTokenAsync("shared", "second", null);
+        await a.Settings.ReloadAsync();
+        Assert.Equal(HttpStatusCode.OK, await a.GetUsersStatusAsync("shared", second.Token));
+        await a.Settings.DeleteConnectionAsync("shared");
+        Assert.Equal(HttpStatusCode.OK, await b.GetUsersStatusAsync("shared", second.Token));
+        await b.Settings.ReloadAsync();
+        Assert.Null(b.Settings.FindConnection("shared"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await b.GetUsersStatusAsync("shared", second.Token));
     }
 
     [Fact]

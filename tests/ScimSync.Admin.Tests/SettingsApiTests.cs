@@ -147,6 +147,23 @@ public sealed class SettingsApiTests
     }
 
     [Fact]
+    public async Task DeletedThenRecreated_OldTokensDoNotWork()
+    {
+        await using var host = await StartAsync();
+        await host.Settings.CreateConnectionAsync("made", IdentityProvider.Generic, null);
+        var old = await host.Settings.IssueTokenAsync("made", "first", null);
+        await host.Settings.DeleteConnectionAsync("made");
+
+        var recreated = await host.Settings.CreateConnectionAsync("made", IdentityProvider.Generic, null);
+
+        Assert.Empty(recreated.Tokens);
+        Assert.Equal(HttpStatusCode.Unauthorized, await host.GetUsersStatusAsync("made", old.Token));
+        var fresh = await host.Settings.IssueTokenAsync("made", "first", null);
+        Assert.Equal(HttpStatusCode.OK, await host.GetUsersStatusAsync("made", fresh.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await host.GetUsersStatusAsync("made", old.Token));
+    }
+
+    [Fact]
     public async Task SetPolicies_DefaultGroupsForNewUsers_ApplyToTheNextUser()
     {
         await using var host = await StartAsync();
