@@ -147,6 +147,23 @@ public sealed class SettingsApiTests
     }
 
     [Fact]
+    public async Task ConfiguredConnection_ConsoleTokenRotation_KeepsTheConfiguredToken()
+    {
+        await using var host = await StartAsync();
+        var extra = await host.Settings.IssueTokenAsync(ConsoleTestHost.ConfiguredConnection, "rotation", null);
+        Assert.Equal(HttpStatusCode.OK, await host.GetUsersStatusAsync(ConsoleTestHost.ConfiguredConnection, extra.Token));
+        Assert.Equal(HttpStatusCode.OK, await host.GetUsersStatusAsync(ConsoleTestHost.ConfiguredConnection, ConsoleTestHost.ConfiguredToken));
+        var tokens = host.Settings.FindConnection(ConsoleTestHost.ConfiguredConnection)!.Tokens;
+        Assert.Equal([(ConsoleTestHost.ConfiguredTokenName, false), ("rotation", true)], tokens.Select(t => (t.Name, t.IssuedInConsole)));
+
+        await host.Settings.RevokeTokenAsync(ConsoleTestHost.ConfiguredConnection, "rotation");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await host.GetUsersStatusAsync(ConsoleTestHost.ConfiguredConnection, extra.Token));
+        Assert.Equal(HttpStatusCode.OK, await host.GetUsersStatusAsync(ConsoleTestHost.ConfiguredConnection, ConsoleTestHost.ConfiguredToken));
+        Assert.False(host.Settings.FindConnection(ConsoleTestHost.ConfiguredConnection)!.CreatedInConsole);
+    }
+
+    [Fact]
     public async Task DeletedThenRecreated_OldTokensDoNotWork()
     {
         await using var host = await StartAsync();
