@@ -143,9 +143,9 @@ public sealed class FormTests
     [Theory]
     [InlineData("2026-11")]
     [InlineData("Entra prod")]
-    [InlineData("2026/11", Skip = "product bug: the revoke form posts to .../tokens/{label}/revoke with the label URL-escaped, and ASP.NET Core leaves %2F encoded in the route value, so RevokeTokenAsync looks for \"2026%2F11\" and the console answers 422 (ScimAdminEndpointRouteBuilderExtensions.cs line 67, ConnectionPages.cs revoke form)")]
-    [InlineData("..", Skip = "product bug: the revoke form puts the label in the path (.../tokens/{label}/revoke), and a label of \"..\" (or \".\") is a dot segment that HTTP clients and browsers remove, so the post goes to .../connections/made/revoke (ScimAdminEndpointRouteBuilderExtensions.cs line 67, ConnectionPages.cs revoke form)")]
-    [InlineData("<script>alert(1)</script>", Skip = "product bug: the revoke form posts to .../tokens/{label}/revoke with the label URL-escaped, and ASP.NET Core leaves %2F encoded in the route value, so RevokeTokenAsync looks for \"2026%2F11\" and the console answers 422 (ScimAdminEndpointRouteBuilderExtensions.cs line 67, ConnectionPages.cs revoke form)")]
+    [InlineData("2026/11")]
+    [InlineData("..")]
+    [InlineData("<script>alert(1)</script>")]
     public async Task RevokeForm_RevokesTheToken(string label)
     {
         await using var host = await ConsoleTestHost.StartAsync();
@@ -321,7 +321,7 @@ public sealed class FormTests
         var response = await client.SubmitAsync("connections/made/groups", "connections/made/groups", ("mode", "OnTheFly"), ("include", "(["));
 
         Assert.Equal((HttpStatusCode)422, response.Status);
-        Assert.Contains("Include", response.TextOf("f-include-error"), StringComparison.Ordinal);
+        Assert.StartsWith("Line 1: '([' is not a valid regular expression", response.TextOf("f-include-error"), StringComparison.Ordinal);
         Assert.Null(host.Settings.FindConnection("made")!.Policies);
     }
 

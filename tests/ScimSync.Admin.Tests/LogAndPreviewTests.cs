@@ -109,7 +109,7 @@ public sealed class LogAndPreviewTests
             Assert.Equal("Older entries", next.TextContent);
             Assert.True(pages < 5, "Too many pages.");
             page = await client.GetAsync(next.GetAttribute("href")!);
-            Assert.NotNull(page.Document.QuerySelector("main a[href='/scim-admin/log?connection=&outcome=Any&resource=']"));
+            Assert.NotNull(page.Document.QuerySelector("main a[href='/scim-admin/log?connection=&outcome=Any&user=&resource=']"));
         }
 
         Assert.Equal(3, pages);

@@ -77,7 +77,7 @@ internal static class LogPages
             """));
         var older = entries.Continuation is null
             ? HtmlText.Empty
-            : Html.Of($"<p><a rel=\"next\" href=\"{page.Route.Path("log")}?connection={connection}&amp;outcome={outcome}&amp;user={user}&amp;resource={query["resource"].ToString()}&amp;after={Uri.EscapeDataString(entries.Continuation)}\">Older entries</a></p>");
+            : Html.Of($"<p><a rel=\"next\" href=\"{page.Route.Path("log")}{Filters(connection, outcome, user, query["resource"].ToString())}&amp;after={Uri.EscapeDataString(entries.Continuation)}\">Older entries</a></p>");
         return page.Render("Provisioning log", "log", Html.Of($"""
             <h1>Provisioning log</h1>
             <p>What identity providers asked for and what it changed: attribute names, never values or tokens. Newest first.</p>
@@ -89,10 +89,14 @@ internal static class LogPages
             <tbody>{rows}</tbody>
             </table>
             {Html.If(entries.Entries.Count == 0, Html.Of($"<p>No entries match.</p>"))}
-            {Html.If(after is not null, Html.Of($"<p><a href=\"{page.Route.Path("log")}?connection={connection}&amp;outcome={outcome}&amp;user={user}&amp;resource={query["resource"].ToString()}\">Newest entries</a></p>"))}
+            {Html.If(after is not null, Html.Of($"<p><a href=\"{page.Route.Path("log")}{Filters(connection, outcome, user, query["resource"].ToString())}\">Newest entries</a></p>"))}
             {older}
             """));
     }
+
+    /// <summary>The filters as a query string (URL-encoded; the template HTML-encodes it in turn).</summary>
+    private static HtmlText Filters(string? connection, ProvisioningOutcomeFilter outcome, string? user, string? resource) =>
+        new(Html.Encode($"?connection={Uri.EscapeDataString(connection ?? "")}&outcome={outcome}&user={Uri.EscapeDataString(user ?? "")}&resource={Uri.EscapeDataString(resource ?? "")}"));
 
     private static async Task<List<string>> UserIdsAsync(ConsolePage page, ScimConsoleSettings settings, string? connection, string userName, CancellationToken cancellationToken)
     {

@@ -6,12 +6,17 @@ namespace ScimSync.Atlassian.Internal;
 internal sealed class ChangeSink(bool dryRun)
 {
     private readonly List<AtlassianChange> _changes = [];
+    private readonly HashSet<AtlassianChange> _planned = [];
 
     public bool DryRun { get; } = dryRun;
 
     public IReadOnlyList<AtlassianChange> Changes => _changes;
 
-    /// <summary>Records a change and, unless this is a dry run, makes it.</summary>
+    /// <summary>
+    /// Records a change and, unless this is a dry run, makes it. A dry run changes nothing, so a later pass would plan
+    /// again what an earlier one planned (the user pass and the group pass both adding one membership): it is listed
+    /// once, as the real run, where the later pass sees it done, makes it once.
+    /// </summary>
     public async Task ApplyAsync(AtlassianChange change, Func<Task> apply)
     {
         if (!DryRun)
@@ -21,7 +26,10 @@ internal sealed class ChangeSink(bool dryRun)
 
         lock (_changes)
         {
-            _changes.Add(change);
+            if (!DryRun || _planned.Add(change))
+            {
+                _changes.Add(change);
+            }
         }
     }
 }
