@@ -30,9 +30,9 @@ internal sealed class ConsoleSettingsOverlay : IPostConfigureOptions<ScimServerO
     public void Publish(IReadOnlyDictionary<string, StoredDocument> documents)
     {
         _documents = documents;
+        // The old source is not disposed: a reader may still be taking its token (it holds no timer, so nothing leaks).
         var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
         previous.Cancel();
-        previous.Dispose();
     }
 
     /// <summary>
