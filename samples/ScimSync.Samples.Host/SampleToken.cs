@@ -64,12 +64,13 @@ internal static class SampleToken
             Console.WriteLine($"SCIM Base URL: {address.TrimEnd('/')}{prefix}");
         }
 
-        Console.WriteLine($"Secret Token:  {token}");
         foreach (var address in consolePath is null ? [] : addresses)
         {
             Console.WriteLine($"Operator console: {address.TrimEnd('/')}{consolePath} (admin key: {adminKey})");
         }
 
+        // The token last: scripts and tests read up to it.
+        Console.WriteLine($"Secret Token:  {token}");
         Console.Out.Flush();
     }
 }

@@ -17,9 +17,12 @@ public sealed class SampleHostTests : IDisposable
     {
         const string Token = "sample-test-token-0123456789abcdef";
         string id;
+        string console;
         await using (var host = await StartAsync(_dataDirectory, Token))
         {
             Assert.Contains($"Secret Token:  {Token}", host.Output, StringComparison.Ordinal);
+            console = Assert.Single(host.Output.Split('\n'), l => l.StartsWith("Operator console: ", StringComparison.Ordinal)).Trim();
+            Assert.Matches(@"^Operator console: http://127\.0\.0\.1:\d+/scim-admin \(admin key: [A-Za-z0-9_-]{43}\)$", console);
             using var client = host.Client(Token);
             var created = await client.PostAsync("Users", ScimTestHost.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"restart@example.com"}"""));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -28,6 +31,8 @@ public sealed class SampleHostTests : IDisposable
 
         await using (var host = await StartAsync(_dataDirectory, Token))
         {
+            // The generated admin key is kept with the data, like the token.
+            Assert.Contains(console[console.IndexOf("(admin key", StringComparison.Ordinal)..], host.Output, StringComparison.Ordinal);
             using var client = host.Client(Token);
             var read = await client.GetAsync($"Users/{id}");
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
