@@ -272,22 +272,22 @@ public sealed partial class ScimConsoleSettings : IDisposable
         }
     }
 
-    private async Task<IReadOnlyDictionary<string, StoredDocument>> ReloadCoreAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, Stored<ConnectionDocument>>> ReloadCoreAsync(CancellationToken cancellationToken)
     {
         var settings = await _store.ReadAllAsync(cancellationToken).ConfigureAwait(false);
-        var documents = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
-        var ldap = new Dictionary<string, StoredLdapDocument>(StringComparer.Ordinal);
+        var documents = new Dictionary<string, Stored<ConnectionDocument>>(StringComparer.Ordinal);
+        var ldap = new Dictionary<string, Stored<LdapSourceDocument>>(StringComparer.Ordinal);
         foreach (var setting in settings)
         {
             try
             {
                 if (setting.Key.StartsWith(ConnectionDocument.KeyPrefix, StringComparison.Ordinal) && ConnectionDocument.Parse(setting.Value) is { } document)
                 {
-                    documents[setting.Key] = new StoredDocument(document, setting.Version);
+                    documents[setting.Key] = new Stored<ConnectionDocument>(document, setting.Version);
                 }
                 else if (setting.Key.StartsWith(LdapSourceDocument.KeyPrefix, StringComparison.Ordinal) && LdapSourceDocument.Parse(setting.Value) is { } source)
                 {
-                    ldap[setting.Key] = new StoredLdapDocument(source, setting.Version);
+                    ldap[setting.Key] = new Stored<LdapSourceDocument>(source, setting.Version);
                 }
             }
             catch (System.Text.Json.JsonException e)
@@ -303,7 +303,7 @@ public sealed partial class ScimConsoleSettings : IDisposable
             // document this one cannot take (its configuration differs) is not applied, and the settings in force stay.
             try
             {
-                ConsoleSettingsOverlay.WithCandidate(documents, () => _factory.Create(Options.DefaultName));
+                Candidate<ConnectionDocument>.With(documents, () => _factory.Create(Options.DefaultName));
                 _overlay.Publish(documents);
             }
             catch (OptionsValidationException e)
@@ -378,104 +378,88 @@ public sealed partial class ScimConsoleSettings : IDisposable
     {
         var name = GetLdapSources().FirstOrDefault(s => string.Equals(s.Name, source, StringComparison.OrdinalIgnoreCase))?.Name
             ?? throw new ScimConsoleValidationException("source", $"No LDAP source is named '{source}'.");
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await ReloadCoreAsync(cancellationToken).ConfigureAwait(false);
-            var key = LdapSourceDocument.KeyOf(name);
-            var documents = _ldap.Documents;
-            var stored = documents.GetValueOrDefault(key);
-            var version = stored?.Version ?? 0;
-            if (expectedVersion != version)
-            {
-                throw new ScimConsoleConflictException(name);
-            }
-
-            var updated = change(name);
-            var candidate = new Dictionary<string, StoredLdapDocument>(documents, StringComparer.Ordinal);
-            if (updated is null)
-            {
-                candidate.Remove(key);
-            }
-            else
-            {
-                candidate[key] = new StoredLdapDocument(updated, version + 1);
-            }
-
-            var factory = (IOptionsFactory<Ldap.LdapSourceOptions>)_services.GetService(typeof(IOptionsFactory<Ldap.LdapSourceOptions>))!;
-            try
-            {
-                LdapSettingsOverlay.WithCandidate(candidate, () => factory.Create(name));
-            }
-            catch (OptionsValidationException e)
-            {
-                throw new ScimConsoleValidationException(e.Failures.ToList());
-            }
-
-            if (updated is null)
-            {
-                if (stored is not null && !await _store.DeleteAsync(key, version, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new ScimConsoleConflictException(name);
-                }
-            }
-            else
-            {
-                var saved = await _store.WriteAsync(key, updated.ToJson(), version, cancellationToken).ConfigureAwait(false)
-                    ?? throw new ScimConsoleConflictException(name);
-                candidate[key] = new StoredLdapDocument(updated, saved);
-            }
-
-            _ldap.Publish(candidate);
-            Log.LdapSourceChanged(_logger, name);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var factory = (IOptionsFactory<Ldap.LdapSourceOptions>)_services.GetService(typeof(IOptionsFactory<Ldap.LdapSourceOptions>))!;
+        await ChangeDocumentAsync(
+            LdapSourceDocument.KeyOf(name),
+            name,
+            expectedVersion,
+            () => _ldap.Documents,
+            _ => change(name),
+            () => factory.Create(name),
+            d => d.ToJson(),
+            _ldap.Publish,
+            cancellationToken).ConfigureAwait(false);
+        Log.LdapSourceChanged(_logger, name);
     }
 
     /// <summary>
     /// Reads the connection's document afresh, applies <paramref name="change"/> (a <see langword="null"/> result
     /// deletes it), validates the whole configuration with it, saves it if its version is unchanged, and applies it.
     /// </summary>
-    private async Task ChangeAsync(
+    private Task ChangeAsync(
         string connection,
         long? expectedVersion,
         Func<ScimServerOptions, ConnectionDocument?, ConnectionDocument?> change,
+        CancellationToken cancellationToken) =>
+        ChangeDocumentAsync(
+            ConnectionDocument.KeyOf(connection),
+            connection,
+            expectedVersion,
+            () => _overlay.Documents,
+            stored =>
+            {
+                var updated = change(_options.CurrentValue, stored);
+                return updated is not null && stored is null ? updated with { Name = NameInForce(connection) ?? updated.Name } : updated;
+            },
+            () => _factory.Create(Options.DefaultName),
+            d => d.ToJson(),
+            _overlay.Publish,
+            cancellationToken);
+
+    /// <summary>
+    /// Reads the documents afresh, applies <paramref name="change"/> to the one at <paramref name="key"/> (a
+    /// <see langword="null"/> result deletes it), validates the whole configuration with it (<paramref name="validate"/>
+    /// runs an options factory while the candidate documents are in place), saves it if its version is still the one
+    /// read, and puts it in force.
+    /// </summary>
+    private async Task ChangeDocumentAsync<T>(
+        string key,
+        string subject,
+        long? expectedVersion,
+        Func<IReadOnlyDictionary<string, Stored<T>>> inForce,
+        Func<T?, T?> change,
+        Func<object> validate,
+        Func<T, string> serialize,
+        Action<IReadOnlyDictionary<string, Stored<T>>> publish,
         CancellationToken cancellationToken)
+        where T : class
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var documents = await ReloadCoreAsync(cancellationToken).ConfigureAwait(false);
-            var key = ConnectionDocument.KeyOf(connection);
+            await ReloadCoreAsync(cancellationToken).ConfigureAwait(false);
+            var documents = inForce();
             var stored = documents.GetValueOrDefault(key);
             var version = stored?.Version ?? 0;
             if (expectedVersion is { } expected && expected != version)
             {
-                throw new ScimConsoleConflictException(connection);
+                throw new ScimConsoleConflictException(subject);
             }
 
-            var updated = change(_options.CurrentValue, stored?.Document);
-            if (updated is not null && stored is null)
-            {
-                updated = updated with { Name = NameInForce(connection) ?? updated.Name };
-            }
-
-            var candidate = new Dictionary<string, StoredDocument>(documents, StringComparer.Ordinal);
+            var updated = change(stored?.Document);
+            var candidate = new Dictionary<string, Stored<T>>(documents, StringComparer.Ordinal);
             if (updated is null)
             {
                 candidate.Remove(key);
             }
             else
             {
-                candidate[key] = new StoredDocument(updated, version + 1);
+                candidate[key] = new Stored<T>(updated, version + 1);
             }
 
             try
             {
-                ConsoleSettingsOverlay.WithCandidate(candidate, () => _factory.Create(Options.DefaultName));
+                Candidate<T>.With(candidate, validate);
             }
             catch (OptionsValidationException e)
             {
@@ -486,17 +470,17 @@ public sealed partial class ScimConsoleSettings : IDisposable
             {
                 if (stored is not null && !await _store.DeleteAsync(key, version, cancellationToken).ConfigureAwait(false))
                 {
-                    throw new ScimConsoleConflictException(connection);
+                    throw new ScimConsoleConflictException(subject);
                 }
             }
             else
             {
-                var saved = await _store.WriteAsync(key, updated.ToJson(), version, cancellationToken).ConfigureAwait(false)
-                    ?? throw new ScimConsoleConflictException(connection);
-                candidate[key] = new StoredDocument(updated, saved);
+                var saved = await _store.WriteAsync(key, serialize(updated), version, cancellationToken).ConfigureAwait(false)
+                    ?? throw new ScimConsoleConflictException(subject);
+                candidate[key] = new Stored<T>(updated, saved);
             }
 
-            _overlay.Publish(candidate);
+            publish(candidate);
         }
         finally
         {
@@ -515,7 +499,7 @@ public sealed partial class ScimConsoleSettings : IDisposable
     private static IEnumerable<string> TokenNames(ScimConnectionOptions connection) =>
         connection.Tokens.Select((t, i) => string.IsNullOrWhiteSpace(t.Name) ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : t.Name);
 
-    private static ScimConsoleConnection Describe(string name, ScimConnectionOptions options, StoredDocument? stored, IEnumerable<ScimTokenUsage> usage)
+    private static ScimConsoleConnection Describe(string name, ScimConnectionOptions options, Stored<ConnectionDocument>? stored, IEnumerable<ScimTokenUsage> usage)
     {
         var lastUsed = usage.ToDictionary(u => u.Name, u => u.LastUsed, StringComparer.OrdinalIgnoreCase);
         var issued = stored?.Document.Tokens.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase) ?? [];

@@ -14,43 +14,24 @@ namespace ScimSync.Admin.Internal;
 /// </summary>
 internal sealed class ConsoleSettingsOverlay : IPostConfigureOptions<ScimServerOptions>, IOptionsChangeTokenSource<ScimServerOptions>, IDisposable
 {
-    private static readonly AsyncLocal<IReadOnlyDictionary<string, StoredDocument>?> s_candidate = new();
-    private volatile IReadOnlyDictionary<string, StoredDocument> _documents = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
+    private volatile IReadOnlyDictionary<string, Stored<ConnectionDocument>> _documents = new Dictionary<string, Stored<ConnectionDocument>>(StringComparer.Ordinal);
     private CancellationTokenSource _changed = new();
 
     /// <inheritdoc/>
     public string? Name => Options.DefaultName;
 
     /// <summary>The documents in force, by store key.</summary>
-    public IReadOnlyDictionary<string, StoredDocument> Documents => _documents;
+    public IReadOnlyDictionary<string, Stored<ConnectionDocument>> Documents => _documents;
 
     public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changed).Token);
 
     /// <summary>Puts a new set of documents in force and tells the options monitor.</summary>
-    public void Publish(IReadOnlyDictionary<string, StoredDocument> documents)
+    public void Publish(IReadOnlyDictionary<string, Stored<ConnectionDocument>> documents)
     {
         _documents = documents;
         // The old source is not disposed: a reader may still be taking its token (it holds no timer, so nothing leaks).
         var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
         previous.Cancel();
-    }
-
-    /// <summary>
-    /// Runs <paramref name="create"/> (an options factory) with <paramref name="documents"/> laid over configuration
-    /// instead of the documents in force, to validate a change before it is saved.
-    /// </summary>
-    public static T WithCandidate<T>(IReadOnlyDictionary<string, StoredDocument> documents, Func<T> create)
-    {
-        var previous = s_candidate.Value;
-        s_candidate.Value = documents;
-        try
-        {
-            return create();
-        }
-        finally
-        {
-            s_candidate.Value = previous;
-        }
     }
 
     public void Dispose() => Volatile.Read(ref _changed).Dispose();
@@ -62,7 +43,7 @@ internal sealed class ConsoleSettingsOverlay : IPostConfigureOptions<ScimServerO
             return;
         }
 
-        foreach (var (_, stored) in s_candidate.Value ?? _documents)
+        foreach (var (_, stored) in Candidate<ConnectionDocument>.Documents ?? _documents)
         {
             Apply(stored.Document, options);
         }
@@ -115,6 +96,3 @@ internal sealed class ConsoleSettingsOverlay : IPostConfigureOptions<ScimServerO
         }
     }
 }
-
-/// <summary>A console document and the store version it was read at.</summary>
-internal sealed record StoredDocument(ConnectionDocument Document, long Version);

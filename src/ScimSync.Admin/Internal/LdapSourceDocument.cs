@@ -130,12 +130,11 @@ internal sealed record LdapSourceDocument
 /// </summary>
 internal sealed class LdapSettingsOverlay(IOptionsMonitorCache<LdapSourceOptions> cache) : IPostConfigureOptions<LdapSourceOptions>
 {
-    private static readonly AsyncLocal<IReadOnlyDictionary<string, StoredLdapDocument>?> s_candidate = new();
-    private volatile IReadOnlyDictionary<string, StoredLdapDocument> _documents = new Dictionary<string, StoredLdapDocument>(StringComparer.Ordinal);
+    private volatile IReadOnlyDictionary<string, Stored<LdapSourceDocument>> _documents = new Dictionary<string, Stored<LdapSourceDocument>>(StringComparer.Ordinal);
 
-    public IReadOnlyDictionary<string, StoredLdapDocument> Documents => _documents;
+    public IReadOnlyDictionary<string, Stored<LdapSourceDocument>> Documents => _documents;
 
-    public void Publish(IReadOnlyDictionary<string, StoredLdapDocument> documents)
+    public void Publish(IReadOnlyDictionary<string, Stored<LdapSourceDocument>> documents)
     {
         var previous = _documents;
         _documents = documents;
@@ -145,28 +144,11 @@ internal sealed class LdapSettingsOverlay(IOptionsMonitorCache<LdapSourceOptions
         }
     }
 
-    public static T WithCandidate<T>(IReadOnlyDictionary<string, StoredLdapDocument> documents, Func<T> create)
-    {
-        var previous = s_candidate.Value;
-        s_candidate.Value = documents;
-        try
-        {
-            return create();
-        }
-        finally
-        {
-            s_candidate.Value = previous;
-        }
-    }
-
     public void PostConfigure(string? name, LdapSourceOptions options)
     {
-        if (name is not null && (s_candidate.Value ?? _documents).TryGetValue(LdapSourceDocument.KeyOf(name), out var stored))
+        if (name is not null && (Candidate<LdapSourceDocument>.Documents ?? _documents).TryGetValue(LdapSourceDocument.KeyOf(name), out var stored))
         {
             stored.Document.ApplyTo(options);
         }
     }
 }
-
-/// <summary>An LDAP document and the store version it was read at.</summary>
-internal sealed record StoredLdapDocument(LdapSourceDocument Document, long Version);
