@@ -109,6 +109,7 @@ internal sealed class ScimConnection
 /// </summary>
 internal sealed class ScimConnectionRegistry(ScimSchemaRegistry registry, IOptionsMonitor<ScimServerOptions> options)
 {
+    private readonly Lock _rebuild = new();
     private volatile Snapshot? _snapshot;
 
     public IReadOnlyCollection<ScimConnection> All => Current().Connections.Values;
@@ -126,19 +127,30 @@ internal sealed class ScimConnectionRegistry(ScimSchemaRegistry registry, IOptio
 
     private Snapshot Current()
     {
-        var current = options.CurrentValue;
         var snapshot = _snapshot;
-        if (snapshot is null || !ReferenceEquals(snapshot.Options, current))
+        if (snapshot is not null && ReferenceEquals(snapshot.Options, options.CurrentValue))
         {
-            ConnectionPolicies.RegisterSchemas(registry, current.Connections.Values);
-            snapshot = new Snapshot(current, current.Connections.ToDictionary(
-                c => c.Key,
-                c => new ScimConnection(c.Key, c.Value, current, registry),
-                StringComparer.OrdinalIgnoreCase));
-            _snapshot = snapshot;
+            return snapshot;
         }
 
-        return snapshot;
+        // One rebuild at a time: the first requests after a start or a change arrive together, and registering the
+        // connections' schemas (check, then add) must not run twice at once.
+        lock (_rebuild)
+        {
+            var current = options.CurrentValue;
+            snapshot = _snapshot;
+            if (snapshot is null || !ReferenceEquals(snapshot.Options, current))
+            {
+                ConnectionPolicies.RegisterSchemas(registry, current.Connections.Values);
+                snapshot = new Snapshot(current, current.Connections.ToDictionary(
+                    c => c.Key,
+                    c => new ScimConnection(c.Key, c.Value, current, registry),
+                    StringComparer.OrdinalIgnoreCase));
+                _snapshot = snapshot;
+            }
+
+            return snapshot;
+        }
     }
 
     private sealed record Snapshot(ScimServerOptions Options, Dictionary<string, ScimConnection> Connections);

@@ -85,6 +85,10 @@ internal static class LoadCommand
                 if (warm.Phases.Any(p => p.Errors > 0))
                 {
                     AnsiConsole.MarkupLine("[yellow]The warm-up cycle had errors; the measured run follows anyway.[/]");
+                    foreach (var phase in warm.Phases.Where(p => p.SampleErrors.Count > 0))
+                    {
+                        AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(phase.Name)}[/]: {phase.Errors} errors, for example {Markup.Escape(string.Join(" | ", phase.SampleErrors))}");
+                    }
                 }
             }
 
