@@ -38,7 +38,7 @@ internal sealed class PatchSession
     public PatchResult Run(PatchRequest request)
     {
         var operations = request.Operations;
-        var snapshots = operations.Count > 1 ? TakeSnapshots(operations) : null;
+        var snapshots = operations.Count > 1 && !NameDistinctAttributes(operations) ? TakeSnapshots(operations) : null;
         try
         {
             for (var i = 0; i < operations.Count; i++)
@@ -100,6 +100,30 @@ internal sealed class PatchSession
         }
 
         return snapshots;
+    }
+
+    // True when every operation has a path and no two paths name the same attribute (by name, whatever the schema):
+    // then no attribute is touched twice and no snapshot is needed, which spares resolving every path twice (the
+    // common Entra ID PATCH replaces several different attributes).
+    private static bool NameDistinctAttributes(IReadOnlyList<PatchOperation> operations)
+    {
+        for (var i = 0; i < operations.Count; i++)
+        {
+            if (operations[i].Path is not { } path)
+            {
+                return false;
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(operations[j].Path!.Attribute.AttributeName, path.Attribute.AttributeName, StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private static bool IsNamedAgain(List<Target> targets, int index)
