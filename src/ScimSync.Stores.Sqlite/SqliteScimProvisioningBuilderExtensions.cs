@@ -45,6 +45,7 @@ public static class SqliteScimProvisioningBuilderExtensions
 
         options.Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath) || !string.IsNullOrWhiteSpace(o.ConnectionString), "SqliteStoreOptions.DatabasePath or ConnectionString must be set.")
             .Validate(o => o.MaxScannedResources > 0, "SqliteStoreOptions.MaxScannedResources must be positive.")
+            .Validate(o => o.CacheSizeMiB is > 0 and <= 65_536, "SqliteStoreOptions.CacheSizeMiB must be between 1 and 65,536.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(sp => SqliteDatabase.FromOptions(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
         builder.Services.TryAddSingleton(sp => new SqliteStoreProvider(

@@ -120,13 +120,14 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly Lazy<SqliteWriteBatcher> _batcher;
     private volatile bool _initialized;
+    private readonly string _connectionPragmas;
 
-    public SqliteDatabase(string databasePath)
-        : this(new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 30 })
+    public SqliteDatabase(string databasePath, int cacheSizeMiB = DefaultCacheSizeMiB)
+        : this(new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 30 }, cacheSizeMiB)
     {
     }
 
-    public SqliteDatabase(SqliteConnectionStringBuilder connectionString)
+    public SqliteDatabase(SqliteConnectionStringBuilder connectionString, int cacheSizeMiB = DefaultCacheSizeMiB)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         if (string.IsNullOrWhiteSpace(connectionString.DataSource) ||
@@ -139,12 +140,23 @@ internal sealed class SqliteDatabase : IDisposable
         DatabasePath = Path.GetFullPath(connectionString.DataSource);
         _connectionString = new SqliteConnectionStringBuilder(connectionString.ToString()) { DataSource = DatabasePath }.ToString();
         _batcher = new Lazy<SqliteWriteBatcher>(() => new SqliteWriteBatcher(this), LazyThreadSafetyMode.ExecutionAndPublication);
+
+        // synchronous is per connection: FULL fsyncs the WAL on every commit, so an acknowledged write survives a power
+        // loss (NORMAL could lose the last transactions). foreign_keys and the page cache are per connection too; a
+        // negative cache_size is in KiB.
+        ArgumentOutOfRangeException.ThrowIfLessThan(cacheSizeMiB, 1);
+        _connectionPragmas = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -{cacheSizeMiB * 1024L};");
     }
+
+    /// <summary>The default of <see cref="SqliteStoreOptions.CacheSizeMiB"/>.</summary>
+    public const int DefaultCacheSizeMiB = 32;
 
     public static SqliteDatabase FromOptions(SqliteStoreOptions options) =>
         options.ConnectionString is { Length: > 0 } connectionString
-            ? new SqliteDatabase(new SqliteConnectionStringBuilder(connectionString))
-            : new SqliteDatabase(options.DatabasePath);
+            ? new SqliteDatabase(new SqliteConnectionStringBuilder(connectionString), options.CacheSizeMiB)
+            : new SqliteDatabase(options.DatabasePath, options.CacheSizeMiB);
 
     public string DatabasePath { get; }
 
@@ -222,10 +234,8 @@ internal sealed class SqliteDatabase : IDisposable
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-            // synchronous is per connection: FULL fsyncs the WAL on every commit, so an acknowledged write survives a
-            // power loss (NORMAL could lose the last transactions). foreign_keys is per connection too.
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            pragma.CommandText = _connectionPragmas;
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
