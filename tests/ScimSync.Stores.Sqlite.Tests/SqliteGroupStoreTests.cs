@@ -57,6 +57,28 @@ public sealed class SqliteGroupStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ListUsers_APageOfSeveral_GivesEachUserItsGroupsWithDisplayNames_InMembershipOrder()
+    {
+        var ann = await CreateUserAsync("ann");
+        var bob = await CreateUserAsync("bob");
+        await CreateUserAsync("cid");
+        var admins = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Admins", ann), default)).Value!;
+        var staff = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Staff", bob, ann), default)).Value!;
+        var empty = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Nobody"), default)).Value!;
+
+        var page = (await _db.Users.ListAsync(new ListQuery { Count = 10 }, default)).Value!;
+
+        string[] Groups(string userName) =>
+            [.. (page.Resources.Single(r => r.Resource["userName"]!.GetValue<string>() == userName).Resource["groups"]?.AsArray() ?? [])
+                .Select(g => $"{g!["value"]!.GetValue<string>()}={g["display"]!.GetValue<string>()}")];
+        Assert.Equal(3, page.Resources.Count);
+        Assert.Equal([$"{admins.Id}=Admins", $"{staff.Id}=Staff"], Groups("ann"));
+        Assert.Equal([$"{staff.Id}=Staff"], Groups("bob"));
+        Assert.Empty(Groups("cid"));
+        Assert.DoesNotContain(page.Resources.SelectMany(r => Groups(r.Resource["userName"]!.GetValue<string>())), g => g.StartsWith(empty.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GetAsync_WithoutMembers_DoesNotLoadMembers()
     {
         var user = await CreateUserAsync("bjensen");

@@ -26,27 +26,60 @@ internal sealed class SqliteUserStore(
             return;
         }
 
-        var byId = new Dictionary<string, JsonArray>(resources.Count, StringComparer.Ordinal);
-        using var command = connection.CreateCommand();
-        command.CommandText =
-            """
-            SELECT m.member_id, g.id, json_extract(g.json, '$.displayName') FROM group_members m JOIN groups g ON g.id = m.group_id
-            WHERE m.directory = $dir AND m.member_id IN (SELECT value FROM json_each($ids)) ORDER BY m.rowid;
-            """;
-        command.Parameters.AddWithValue("$ids", IdsJson([.. resources.Select(r => r.Id)]));
-        command.Parameters.AddWithValue("$dir", Directory);
-        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        // The page's memberships first, then each distinct group's display name once: reading the name with the
+        // membership row parsed a group's JSON once per member of the page (five times per user in the load cycle).
+        var memberships = new List<(string Member, string Group)>();
+        var groupIds = new HashSet<string>(StringComparer.Ordinal);
+        using (var command = connection.CreateCommand())
         {
+            command.CommandText =
+                """
+                SELECT m.member_id, m.group_id FROM group_members m
+                WHERE m.directory = $dir AND m.member_id IN (SELECT value FROM json_each($ids)) ORDER BY m.rowid;
+                """;
+            command.Parameters.AddWithValue("$ids", IdsJson([.. resources.Select(r => r.Id)]));
+            command.Parameters.AddWithValue("$dir", Directory);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var memberId = reader.GetString(0);
-                if (!byId.TryGetValue(memberId, out var groups))
-                {
-                    byId[memberId] = groups = [];
-                }
-
-                groups.Add(GroupReference(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                var group = reader.GetString(1);
+                memberships.Add((reader.GetString(0), group));
+                groupIds.Add(group);
             }
+        }
+
+        if (memberships.Count == 0)
+        {
+            return;
+        }
+
+        // A group deleted in between has no row here and its memberships are left out, as the join did.
+        var names = new Dictionary<string, string?>(groupIds.Count, StringComparer.Ordinal);
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT g.id, json_extract(g.json, '$.displayName') FROM groups g WHERE g.id IN (SELECT value FROM json_each($ids));";
+            command.Parameters.AddWithValue("$ids", IdsJson(groupIds));
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                names[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
+        }
+
+        var byId = new Dictionary<string, JsonArray>(resources.Count, StringComparer.Ordinal);
+        foreach (var (member, group) in memberships)
+        {
+            if (!names.TryGetValue(group, out var display))
+            {
+                continue;
+            }
+
+            if (!byId.TryGetValue(member, out var groups))
+            {
+                byId[member] = groups = [];
+            }
+
+            groups.Add(GroupReference(group, display));
         }
 
         foreach (var resource in resources)
