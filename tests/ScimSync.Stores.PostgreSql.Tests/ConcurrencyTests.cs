@@ -1,8 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Npgsql;
 using ScimSync.Stores.PostgreSql.Internal;
@@ -117,11 +115,7 @@ public sealed class ConcurrencyTests(PostgresDatabaseFixture database) : IClassF
     [PostgresFact]
     public async Task Store_ServerUnreachable_ThrowsUnavailable()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var provider = database.CreateProvider(connectionString: $"Host=127.0.0.1;Port={port};Username=nobody;Password=x;Database=none;Timeout=3");
+        var provider = database.CreateUnreachableProvider();
 
         var error = await Assert.ThrowsAsync<ScimStoreUnavailableException>(() => provider.GetUserStore("d").GetAsync("x", false, None).AsTask());
         Assert.NotNull(error.RetryAfter);

@@ -1,7 +1,5 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ScimSync.Conformance;
@@ -53,11 +51,7 @@ public sealed class PostgreSqlSettingsStoreTests(PostgresDatabaseFixture databas
     [PostgresFact]
     public async Task Store_ServerUnreachable_ThrowsUnavailable()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var provider = database.CreateProvider(connectionString: $"Host=127.0.0.1;Port={port};Username=nobody;Password=x;Database=none;Timeout=3");
+        var provider = database.CreateUnreachableProvider();
         var store = new PostgreSqlSettingsStore(provider.Database, database.Time);
 
         var error = await Assert.ThrowsAsync<ScimStoreUnavailableException>(async () => await store.WriteAsync("k", "v", 0, None));

@@ -1,6 +1,8 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -94,6 +96,16 @@ public sealed class PostgresDatabaseFixture : IAsyncLifetime
             await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE);", connection);
             await command.ExecuteNonQueryAsync();
         }
+    }
+
+    /// <summary>A provider whose server does not answer: a loopback port nothing listens on (taken, then freed).</summary>
+    internal PostgreSqlStoreProvider CreateUnreachableProvider()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return CreateProvider(connectionString: $"Host=127.0.0.1;Port={port};Username=nobody;Password=x;Database=none;Timeout=3");
     }
 
     /// <summary>A provider with its own connection pool, like one host instance.</summary>
