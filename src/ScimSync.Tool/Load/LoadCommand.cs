@@ -22,6 +22,7 @@ internal static class LoadCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 8 };
         var ceiling = new Option<bool>("--ceiling") { Description = "First run the same cycle against a bare Kestrel ceiling started in this process, and report percentages of it." };
         var ceilingUrls = new Option<string>("--ceiling-urls") { Description = "Where the in-process ceiling listens.", DefaultValueFactory = _ => "http://127.0.0.1:5091" };
+        var ceilingBodies = CeilingCommand.BodiesOption();
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file." };
         var warmup = new Option<int>("--warmup")
         {
@@ -31,7 +32,7 @@ internal static class LoadCommand
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a target that is not on this machine (a load test is an attack to anyone else)." };
         var command = new Command("load", "Load-test a SCIM endpoint with an Entra ID-style cycle: lookups, creates, member adds, changes, deactivations and reads.")
         {
-            baseUrl, token, users, groups, members, concurrency, warmup, ceiling, ceilingUrls, json, allowRemote,
+            baseUrl, token, users, groups, members, concurrency, warmup, ceiling, ceilingUrls, ceilingBodies, json, allowRemote,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -68,7 +69,7 @@ internal static class LoadCommand
             if (result.GetValue(ceiling))
             {
                 var urls = result.GetValue(ceilingUrls)!;
-                await using var app = CeilingCommand.Build(urls);
+                await using var app = CeilingCommand.Build(urls, result.GetValue(ceilingBodies));
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 if (warmupSettings is not null)
                 {
@@ -97,7 +98,7 @@ internal static class LoadCommand
             if (result.GetValue(json) is { } file)
             {
                 await using var stream = file.Create();
-                await JsonSerializer.SerializeAsync(stream, new { settings, target = report, ceiling = ceilingReport }, LoadReport.JsonOptions, cancellationToken).ConfigureAwait(false);
+                await JsonSerializer.SerializeAsync(stream, new { settings, ceilingBodies = ceilingReport is null ? null : result.GetValue(ceilingBodies).ToString(), target = report, ceiling = ceilingReport }, LoadReport.JsonOptions, cancellationToken).ConfigureAwait(false);
             }
 
             return report.Phases.Any(p => p.Errors > 0) ? 1 : 0;
