@@ -11,7 +11,9 @@ namespace ScimSync.Schema;
 /// <remarks>RFC 7643 §2.2 and §7.</remarks>
 public sealed record ScimAttributeDefinition
 {
-    private FrozenDictionary<string, ScimAttributeDefinition>? _subAttributesByName;
+    // Built from SubAttributes on first use. Keyed by the list it was built from, because a `with` expression copies
+    // this field along with the properties and may give the copy other sub-attributes.
+    private SubAttributeIndex? _subAttributeIndex;
 
     /// <summary>Gets the attribute name as the schema spells it (for example <c>userName</c>).</summary>
     public required string Name { get; init; }
@@ -68,8 +70,27 @@ public sealed record ScimAttributeDefinition
             return null;
         }
 
-        _subAttributesByName ??= SubAttributes.ToFrozenDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
-        return _subAttributesByName.GetValueOrDefault(name);
+        return Index.ByName.GetValueOrDefault(name);
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether a sub-attribute is <see cref="ScimReturned.Never"/>, so a value written whole must
+    /// still be filtered sub-attribute by sub-attribute.
+    /// </summary>
+    internal bool HasNeverReturnedSubAttribute => SubAttributes.Count > 0 && Index.HasNeverReturned;
+
+    private SubAttributeIndex Index
+    {
+        get
+        {
+            var index = _subAttributeIndex;
+            if (index is null || !ReferenceEquals(index.Source, SubAttributes))
+            {
+                _subAttributeIndex = index = new SubAttributeIndex(SubAttributes);
+            }
+
+            return index;
+        }
     }
 
     /// <inheritdoc/>
@@ -77,4 +98,14 @@ public sealed record ScimAttributeDefinition
 
     /// <inheritdoc/>
     public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
+    private sealed class SubAttributeIndex(IReadOnlyList<ScimAttributeDefinition> source)
+    {
+        public IReadOnlyList<ScimAttributeDefinition> Source { get; } = source;
+
+        public FrozenDictionary<string, ScimAttributeDefinition> ByName { get; } =
+            source.ToFrozenDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
+
+        public bool HasNeverReturned { get; } = source.Any(a => a.Returned == ScimReturned.Never);
+    }
 }

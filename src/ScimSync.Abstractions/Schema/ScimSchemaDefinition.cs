@@ -34,6 +34,8 @@ public sealed class ScimSchemaDefinition
         }
 
         _byName = byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        WrittenWholeByDefault = Attributes.All(a =>
+            a.Returned is ScimReturned.Default or ScimReturned.Always && !a.HasNeverReturnedSubAttribute);
     }
 
     /// <summary>Gets the schema URN.</summary>
@@ -47,6 +49,13 @@ public sealed class ScimSchemaDefinition
 
     /// <summary>Gets the top-level attribute definitions, in schema order.</summary>
     public IReadOnlyList<ScimAttributeDefinition> Attributes { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the default projection (no <c>attributes</c>, no <c>excludedAttributes</c>)
+    /// writes every attribute and sub-attribute of this schema: none is returned <c>never</c> or only on
+    /// <c>request</c>. An object of such a schema can be written as it is stored.
+    /// </summary>
+    internal bool WrittenWholeByDefault { get; }
 
     /// <summary>Finds a top-level attribute by name, ignoring case.</summary>
     /// <param name="name">The attribute name.</param>

@@ -29,6 +29,11 @@ namespace ScimSync.Serialization;
 /// given, <c>attributes</c> wins and <c>excludedAttributes</c> is ignored. Extensions that end up empty are left out
 /// of <c>schemas</c> as well. Multi-valued elements left with no selected sub-attribute are skipped.
 /// </para>
+/// <para>
+/// A value selected whole, with no sub-attribute to leave out, is written as it is held; when it is still in the
+/// document it was parsed from (as stores return resources), it is copied from there without being materialised.
+/// Canonical resources hold no JSON <c>null</c> (RFC 7643 §2.5: null is unassigned; the reader drops them).
+/// </para>
 /// </remarks>
 public static class ScimProjection
 {
@@ -70,7 +75,15 @@ public static class ScimProjection
                 if (value is JsonObject extensionObject && HasOutput(extension, extensionObject, selection))
                 {
                     writer.WritePropertyName(key);
-                    WriteAttributes(writer, extension, isCore: false, extensionObject, selection);
+                    if (selection.IsDefault && extension.WrittenWholeByDefault)
+                    {
+                        // Nothing in it is filtered out: written as stored, nested values never materialised.
+                        extensionObject.WriteTo(writer);
+                    }
+                    else
+                    {
+                        WriteAttributes(writer, extension, isCore: false, extensionObject, selection);
+                    }
                 }
 
                 continue;
@@ -269,6 +282,15 @@ public static class ScimProjection
             return;
         }
 
+        if (inclusion == Inclusion.Full && !definition.HasNeverReturnedSubAttribute)
+        {
+            // Every sub-attribute is written: the value goes out as stored. One still in its parsed document (as stores
+            // hand them over) is copied from there without building a node per element and sub-attribute.
+            writer.WritePropertyName(key);
+            value.WriteTo(writer);
+            return;
+        }
+
         if (inclusion == Inclusion.Partial && !HasSelectedSub(schema.Id, isCore, definition, key, value, selection))
         {
             return;
@@ -384,6 +406,9 @@ public static class ScimProjection
     {
         private readonly IReadOnlyList<AttributePath>? _attributes = attributes is { Count: > 0 } ? attributes : null;
         private readonly IReadOnlyList<AttributePath>? _excluded = attributes is { Count: > 0 } || excluded is not { Count: > 0 } ? null : excluded;
+
+        /// <summary>Gets a value indicating whether neither list is given: every attribute returned by default is written.</summary>
+        public bool IsDefault => _attributes is null && _excluded is null;
 
         public Inclusion Top(string schemaId, bool isCore, ScimAttributeDefinition? definition, string name)
         {

@@ -105,6 +105,25 @@ public sealed class ScimSchemaRegistryTests
     }
 
     [Fact]
+    public void AttributeDefinition_CopiedWithOtherSubAttributes_FindsTheCopysOwn()
+    {
+        var original = new ScimAttributeDefinition
+        {
+            Name = "keys",
+            Type = ScimAttributeType.Complex,
+            SubAttributes = [new() { Name = "label" }],
+        };
+        Assert.NotNull(original.FindSubAttribute("label"));
+
+        var copy = original with { SubAttributes = [new() { Name = "secret", Returned = ScimReturned.Never }] };
+
+        Assert.Null(copy.FindSubAttribute("label"));
+        Assert.NotNull(copy.FindSubAttribute("SECRET"));
+        Assert.NotNull(original.FindSubAttribute("label"));
+        Assert.Null(original.FindSubAttribute("secret"));
+    }
+
+    [Fact]
     public void ReplaceExtension_NotAttached_Throws()
     {
         var registry = new ScimSchemaRegistry();

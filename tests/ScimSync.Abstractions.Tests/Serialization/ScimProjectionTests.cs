@@ -48,6 +48,45 @@ public sealed class ScimProjectionTests
     }
 
     [Theory]
+    [MemberData(nameof(Cases))]
+    public void WriteTo_AttributeListsOnResourceAsStoresReturnIt_WritesExpectedProjection(string? attributes, string? excluded, string expected)
+    {
+        // Stores parse stored UTF-8 lazily (JsonNode.Parse): values written whole come straight from that document.
+        var resource = JsonNode.Parse(StoredEnterpriseUser().ToJsonString())!.AsObject();
+
+        var projected = JsonNode.Parse(Write(resource, s_user, Paths(attributes), Paths(excluded)));
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), projected), projected!.ToJsonString());
+    }
+
+    [Fact]
+    public void WriteTo_NeverReturnedSubAttributeOnResourceAsStoresReturnIt_IsLeftOut()
+    {
+        var registry = new ScimSchemaRegistry();
+        const string urn = "urn:example:params:scim:schemas:extension:acme:2.0:User";
+        registry.AddExtension(
+            ScimResourceTypeNames.User,
+            new ScimSchemaDefinition(urn, "Acme", null, [
+                new ScimAttributeDefinition { Name = "badge" },
+                new ScimAttributeDefinition
+                {
+                    Name = "keys",
+                    Type = ScimAttributeType.Complex,
+                    MultiValued = true,
+                    SubAttributes = [new() { Name = "label" }, new() { Name = "secret", Returned = ScimReturned.Never }],
+                },
+            ]));
+        var resource = JsonNode.Parse(
+            $$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{urn}}}"],"id":"1","userName":"b","{{{urn}}}":{"badge":"7","keys":[{"label":"a","secret":"s1"},{"label":"b","secret":"s2"}]}}""")!.AsObject();
+
+        var json = Write(resource, registry.User, null, null);
+
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse($$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{urn}}}"],"id":"1","userName":"b","{{{urn}}}":{"badge":"7","keys":[{"label":"a"},{"label":"b"}]}}"""),
+            JsonNode.Parse(json)), json);
+    }
+
+    [Theory]
     [InlineData(null, null)]
     [InlineData("password", null)]
     [InlineData(null, "userName")]
