@@ -292,8 +292,10 @@ internal class SqliteResourceStore : IResourceStore
 
     protected static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
+    // What FormatTime writes is the round-trip ("O") form of a UTC time, which the runtime parses on a fast path of its
+    // own; the custom pattern went through the general parser, a few per cent of a 100-user page.
     protected static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        DateTimeOffset.ParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     /// <summary>Returns <see langword="null"/> when the row exists at the expected version, else the failure.</summary>
     protected async Task<StoreResult<long>?> CheckVersionAsync(
