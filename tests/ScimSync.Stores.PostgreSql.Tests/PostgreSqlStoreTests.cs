@@ -19,6 +19,23 @@ public sealed class PostgreSqlStoreTests(PostgresDatabaseFixture database) : ICl
     private static string NewDirectory() => "d-" + Guid.NewGuid().ToString("N")[..8];
 
     [PostgresFact]
+    public async Task Create_InSequence_AssignsTimeOrderedIds()
+    {
+        var users = Provider.GetUserStore(NewDirectory());
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await users.CreateAsync(User("user" + i), None)).Value!.Id);
+            database.Time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        // RFC 9562 §5.7: version 7, its first 48 bits the creation time in Unix milliseconds, so ids sort as created.
+        Assert.All(ids, id => Assert.Equal(7, Guid.Parse(id).Version));
+        Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
+        Assert.Equal(database.Time.GetUtcNow().AddMilliseconds(-3).ToUnixTimeMilliseconds(), Convert.ToInt64(ids[0].Replace("-", "", StringComparison.Ordinal)[..12], 16));
+    }
+
+    [PostgresFact]
     public async Task CreateGetReplaceDelete_RoundTrip_KeepsAttributesAndBumpsVersion()
     {
         var users = Provider.GetUserStore(NewDirectory());

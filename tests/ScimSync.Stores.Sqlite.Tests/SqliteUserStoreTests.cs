@@ -31,6 +31,22 @@ public sealed class SqliteUserStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_InSequence_AssignsTimeOrderedIds()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await _db.Users.CreateAsync(SqliteStoreFixture.User("user" + i), default)).Value!.Id);
+            _db.Time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        // RFC 9562 §5.7: version 7, its first 48 bits the creation time in Unix milliseconds, so ids sort as created.
+        Assert.All(ids, id => Assert.Equal(7, Guid.Parse(id).Version));
+        Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
+        Assert.Equal(_db.Time.GetUtcNow().AddMilliseconds(-3).ToUnixTimeMilliseconds(), Convert.ToInt64(ids[0].Replace("-", "", StringComparison.Ordinal)[..12], 16));
+    }
+
+    [Fact]
     public async Task GetAsync_AfterCreate_ReturnsSameAttributes()
     {
         var created = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen", title: "Tour Guide"), default)).Value!;

@@ -8,6 +8,7 @@ using NpgsqlTypes;
 using ScimSync.Errors;
 using ScimSync.Filtering;
 using ScimSync.Schema;
+using ScimSync.Stores.Internal;
 
 namespace ScimSync.Stores.PostgreSql.Internal;
 
@@ -207,8 +208,8 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
         return await Database.RunAsync(
             async connection =>
             {
-                var id = Guid.NewGuid().ToString("D");
                 var now = Now();
+                var id = ResourceIds.New(now);
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {

@@ -129,8 +129,8 @@ internal class SqliteResourceStore : IResourceStore
     {
         ArgumentNullException.ThrowIfNull(resource);
         var body = Prepare(resource, out var members);
-        var id = Guid.NewGuid().ToString("D");
         var now = TimeProvider.GetUtcNow();
+        var id = ResourceIds.New(now);
         return await Database.WriteAsync(async (connection, transaction, cancellationToken) =>
         {
             using var command = connection.CreateCommand();
