@@ -58,7 +58,20 @@ public sealed class SqliteSettingsStoreTests : ScimSettingsStoreContractTests, I
     public async Task Open_SchemaVersionThreeDatabase_AddsTheSettingsTableAndKeepsResources()
     {
         var user = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen"), None)).Value!;
-        Execute("DROP TABLE setting_documents; DELETE FROM schema_version WHERE version = 4;");
+        Execute(
+            """
+            DROP TABLE setting_documents;
+            DROP TRIGGER tr_users_count_delete;
+            DROP TRIGGER tr_groups_count_delete;
+            ALTER TABLE resource_counts DROP COLUMN deletes;
+            CREATE TRIGGER tr_users_count_delete AFTER DELETE ON users BEGIN
+                UPDATE resource_counts SET count = count - 1 WHERE directory = OLD.directory AND resource_table = 'users';
+            END;
+            CREATE TRIGGER tr_groups_count_delete AFTER DELETE ON groups BEGIN
+                UPDATE resource_counts SET count = count - 1 WHERE directory = OLD.directory AND resource_table = 'groups';
+            END;
+            DELETE FROM schema_version WHERE version >= 4;
+            """);
 
         _db.Reopen();
         var store = new SqliteSettingsStore(_db.Provider.Database, _db.Time);
@@ -67,7 +80,8 @@ public sealed class SqliteSettingsStoreTests : ScimSettingsStoreContractTests, I
         Assert.Equal(1, await store.WriteAsync("k", "v", 0, None));
         Assert.True((await _db.Users.GetAsync(user.Id, false, None)).IsSuccess);
         Assert.Equal((long)SqliteDatabase.SchemaVersion, Scalar("SELECT MAX(version) FROM schema_version;"));
-        Assert.Equal(4, SqliteDatabase.SchemaVersion);
+        Assert.Equal(0L, Scalar("SELECT deletes FROM resource_counts WHERE directory = 'default' AND resource_table = 'users';"));
+        Assert.Equal(5, SqliteDatabase.SchemaVersion);
     }
 
     [Fact]

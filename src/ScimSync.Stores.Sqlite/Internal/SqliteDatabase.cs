@@ -9,7 +9,7 @@ namespace ScimSync.Stores.Sqlite.Internal;
 internal sealed class SqliteDatabase : IDisposable
 {
     /// <summary>The schema version this code writes. Each entry of <see cref="s_migrations"/> moves one version up.</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
 
     // Append only: a shipped migration is never edited, so every database reaches the same shape.
     private static readonly string[] s_migrations =
@@ -110,6 +110,21 @@ internal sealed class SqliteDatabase : IDisposable
             value TEXT NOT NULL,
             version INTEGER NOT NULL,
             updated TEXT NULL);
+        """,
+
+        // 5: a per-directory count of deletions, kept by the same triggers. Rows only ever join the end of the default
+        // (rowid) order, so positions in that order stay put until something is deleted: while this count holds still,
+        // remembered positions (SqlitePageAnchors) stay true.
+        """
+        ALTER TABLE resource_counts ADD COLUMN deletes INTEGER NOT NULL DEFAULT 0;
+        DROP TRIGGER tr_users_count_delete;
+        DROP TRIGGER tr_groups_count_delete;
+        CREATE TRIGGER tr_users_count_delete AFTER DELETE ON users BEGIN
+            UPDATE resource_counts SET count = count - 1, deletes = deletes + 1 WHERE directory = OLD.directory AND resource_table = 'users';
+        END;
+        CREATE TRIGGER tr_groups_count_delete AFTER DELETE ON groups BEGIN
+            UPDATE resource_counts SET count = count - 1, deletes = deletes + 1 WHERE directory = OLD.directory AND resource_table = 'groups';
+        END;
         """,
     ];
 

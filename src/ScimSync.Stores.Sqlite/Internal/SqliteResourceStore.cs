@@ -24,6 +24,7 @@ internal class SqliteResourceStore : IResourceStore
 
     private readonly ResourceFilterMatcher _matcher;
     private readonly string[] _sortableColumns;
+    private readonly SqlitePageAnchors _anchors;
 
     public SqliteResourceStore(
         SqliteDatabase database,
@@ -53,6 +54,7 @@ internal class SqliteResourceStore : IResourceStore
         }
 
         _sortableColumns = [.. table.Columns.Select(c => c.Attribute)];
+        _anchors = new SqlitePageAnchors(table.Name, directory);
         Capabilities = new ResourceStoreCapabilities(pushed, maxScannedResources, SupportsSorting: true) { SupportsCursor = true };
     }
 
@@ -696,15 +698,23 @@ internal class SqliteResourceStore : IResourceStore
         CancellationToken cancellationToken)
     {
         int total;
-        using (var countCommand = connection.CreateCommand())
+        var rows = new List<(StoredResource Resource, long Key)>();
+        var anchored = after is null && count > 0 && sortColumn == "t.rowid" && startIndex > SqlitePageAnchors.Stride && where == Where(Unfiltered);
+        if (anchored)
         {
-            countCommand.CommandText = CountSql(where);
-            countCommand.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
-            total = Convert.ToInt32(await countCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            total = await ReadAnchoredPageAsync(connection, where, translator, startIndex, count, rows, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using (var countCommand = connection.CreateCommand())
+            {
+                countCommand.CommandText = CountSql(where);
+                countCommand.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+                total = Convert.ToInt32(await countCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
         }
 
-        var rows = new List<(StoredResource Resource, long Key)>();
-        if (count > 0 && (after is not null || startIndex <= total))
+        if (!anchored && count > 0 && (after is not null || startIndex <= total))
         {
             using var command = connection.CreateCommand();
             command.CommandText = PageSql(where, sortColumn, query.SortOrder, after is not null);
@@ -740,6 +750,47 @@ internal class SqliteResourceStore : IResourceStore
         }
 
         return new ListResult(page, total) { NextCursor = next };
+    }
+
+    // An unfiltered page in the default order deep into the directory: the total, the anchor and the rows read in one
+    // snapshot, the rows from the nearest anchor on (SqlitePageAnchors). Returns the total; adds the rows.
+    private async Task<int> ReadAnchoredPageAsync(
+        SqliteConnection connection, string where, SqlFilterTranslator translator, int startIndex, int count, List<(StoredResource Resource, long Key)> rows,
+        CancellationToken cancellationToken)
+    {
+        using var transaction = connection.BeginTransaction(deferred: true);
+        int total;
+        long deletes;
+        using (var countCommand = connection.CreateCommand())
+        {
+            countCommand.Transaction = transaction;
+            countCommand.CommandText = $"SELECT count, deletes FROM resource_counts WHERE directory = $dir AND resource_table = '{Table.Name}';";
+            countCommand.Parameters.AddWithValue("$dir", Directory);
+            using var reader = await countCommand.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var found = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            total = found ? reader.GetInt32(0) : 0;
+            deletes = found ? reader.GetInt64(1) : 0;
+        }
+
+        if (startIndex <= total)
+        {
+            var seek = _anchors.Find(connection, transaction, deletes, startIndex - 1L);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid >= $from ORDER BY t.rowid LIMIT $limit OFFSET $offset;";
+            command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+            command.Parameters.AddWithValue("$from", seek?.From ?? long.MinValue);
+            command.Parameters.AddWithValue("$limit", count);
+            command.Parameters.AddWithValue("$offset", seek?.Skip ?? startIndex - 1L);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add((ReadRow(reader), reader.GetInt64(5)));
+            }
+        }
+
+        transaction.Commit();
+        return total;
     }
 
     private async Task<StoreResult<ListResult>> ScanAsync(
