@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ScimSync.Schema;
 
 namespace ScimSync.Tool.Load;
 
@@ -38,15 +39,11 @@ internal enum CeilingBodies
 /// </remarks>
 internal sealed class CeilingCommand
 {
-    private const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
-    private const string GroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
-    private const string ListSchema = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-    private const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     private const string BaseUrl = "http://127.0.0.1:5091/scim/v2/";
     private const int MaxPage = 1000;
 
     private static readonly byte[] s_emptyList = Encoding.UTF8.GetBytes(
-        $$"""{"schemas":["{{ListSchema}}"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}""");
+        $$"""{"schemas":["{{ScimSchemas.ListResponse}}"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}""");
 
     private readonly CeilingBodies _bodies;
     private readonly byte[] _user;
@@ -59,7 +56,7 @@ internal sealed class CeilingCommand
         _bodies = bodies;
         _user = bodies == CeilingBodies.Sized
             ? Write(writer => WriteUser(writer, 1, groups: 5))
-            : Encoding.UTF8.GetBytes($$$"""{"schemas":["{{{UserSchema}}}"],"id":"00000000-0000-0000-0000-000000000001","userName":"ceiling","meta":{"resourceType":"User","version":"W/\"1\""}}""");
+            : Encoding.UTF8.GetBytes($$$"""{"schemas":["{{{ScimSchemas.User}}}"],"id":"00000000-0000-0000-0000-000000000001","userName":"ceiling","meta":{"resourceType":"User","version":"W/\"1\""}}""");
         _newUser = bodies == CeilingBodies.Sized ? Write(writer => WriteUser(writer, 1, groups: 0)) : _user;
         _group = bodies == CeilingBodies.Sized ? Write(WriteGroup) : _user;
     }
@@ -117,8 +114,8 @@ internal sealed class CeilingCommand
         var userName = string.Create(CultureInfo.InvariantCulture, $"load-ceiling-{n:D7}@example.com");
         writer.WriteStartObject();
         writer.WriteStartArray("schemas");
-        writer.WriteStringValue(UserSchema);
-        writer.WriteStringValue(Enterprise);
+        writer.WriteStringValue(ScimSchemas.User);
+        writer.WriteStringValue(ScimSchemas.EnterpriseUser);
         writer.WriteEndArray();
         writer.WriteString("id", Id(1, n));
         writer.WriteString("externalId", string.Create(CultureInfo.InvariantCulture, $"ext-ceiling-{n}"));
@@ -139,7 +136,7 @@ internal sealed class CeilingCommand
         writer.WriteEndArray();
         writer.WriteString("title", "Engineer");
         writer.WriteString("preferredLanguage", "en-US");
-        writer.WriteStartObject(Enterprise);
+        writer.WriteStartObject(ScimSchemas.EnterpriseUser);
         writer.WriteString("employeeNumber", n.ToString(CultureInfo.InvariantCulture));
         writer.WriteString("department", string.Create(CultureInfo.InvariantCulture, $"Load {n % 10}"));
         writer.WriteEndObject();
@@ -171,7 +168,7 @@ internal sealed class CeilingCommand
     {
         writer.WriteStartObject();
         writer.WriteStartArray("schemas");
-        writer.WriteStringValue(GroupSchema);
+        writer.WriteStringValue(ScimSchemas.Group);
         writer.WriteEndArray();
         writer.WriteString("id", Id(2, 0));
         writer.WriteString("externalId", "gext-ceiling-0");
@@ -195,7 +192,7 @@ internal sealed class CeilingCommand
     {
         writer.WriteStartObject();
         writer.WriteStartArray("schemas");
-        writer.WriteStringValue(ListSchema);
+        writer.WriteStringValue(ScimSchemas.ListResponse);
         writer.WriteEndArray();
         writer.WriteNumber("totalResults", 10_000);
         writer.WriteNumber("startIndex", startIndex);

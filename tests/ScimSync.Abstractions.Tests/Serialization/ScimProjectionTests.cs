@@ -14,6 +14,8 @@ public sealed class ScimProjectionTests
 {
     private const string Enterprise = ScimSchemas.EnterpriseUser;
 
+    private const string Acme = "urn:example:params:scim:schemas:extension:acme:2.0:User";
+
     private static readonly ScimResourceTypeDefinition s_user = new ScimSchemaRegistry().User;
 
     public static TheoryData<string?, string?, string> Cases => new()
@@ -62,27 +64,20 @@ public sealed class ScimProjectionTests
     [Fact]
     public void WriteTo_NeverReturnedSubAttributeOnResourceAsStoresReturnIt_IsLeftOut()
     {
-        var registry = new ScimSchemaRegistry();
-        const string urn = "urn:example:params:scim:schemas:extension:acme:2.0:User";
-        registry.AddExtension(
-            ScimResourceTypeNames.User,
-            new ScimSchemaDefinition(urn, "Acme", null, [
-                new ScimAttributeDefinition { Name = "badge" },
-                new ScimAttributeDefinition
-                {
-                    Name = "keys",
-                    Type = ScimAttributeType.Complex,
-                    MultiValued = true,
-                    SubAttributes = [new() { Name = "label" }, new() { Name = "secret", Returned = ScimReturned.Never }],
-                },
-            ]));
+        var registry = WithAcmeExtension(new ScimAttributeDefinition
+        {
+            Name = "keys",
+            Type = ScimAttributeType.Complex,
+            MultiValued = true,
+            SubAttributes = [new() { Name = "label" }, new() { Name = "secret", Returned = ScimReturned.Never }],
+        });
         var resource = JsonNode.Parse(
-            $$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{urn}}}"],"id":"1","userName":"b","{{{urn}}}":{"badge":"7","keys":[{"label":"a","secret":"s1"},{"label":"b","secret":"s2"}]}}""")!.AsObject();
+            $$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{Acme}}}"],"id":"1","userName":"b","{{{Acme}}}":{"badge":"7","keys":[{"label":"a","secret":"s1"},{"label":"b","secret":"s2"}]}}""")!.AsObject();
 
         var json = Write(resource, registry.User, null, null);
 
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse($$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{urn}}}"],"id":"1","userName":"b","{{{urn}}}":{"badge":"7","keys":[{"label":"a"},{"label":"b"}]}}"""),
+            JsonNode.Parse($$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{Acme}}}"],"id":"1","userName":"b","{{{Acme}}}":{"badge":"7","keys":[{"label":"a"},{"label":"b"}]}}"""),
             JsonNode.Parse(json)), json);
     }
 
@@ -126,30 +121,23 @@ public sealed class ScimProjectionTests
     [Fact]
     public void WriteTo_ReturnedRequestAttribute_OnlyWhenNamed()
     {
-        var registry = new ScimSchemaRegistry();
-        const string urn = "urn:example:params:scim:schemas:extension:acme:2.0:User";
-        registry.AddExtension(
-            ScimResourceTypeNames.User,
-            new ScimSchemaDefinition(urn, "Acme", null, [
-                new ScimAttributeDefinition { Name = "badge" },
-                new ScimAttributeDefinition { Name = "secretQuestion", Returned = ScimReturned.Request },
-            ]));
+        var registry = WithAcmeExtension(new ScimAttributeDefinition { Name = "secretQuestion", Returned = ScimReturned.Request });
         var resource = new ScimResourceReader(registry.User).Read(
-            Encoding.UTF8.GetBytes($$$"""{"schemas":["{{{ScimSchemas.User}}}"],"id":"1","userName":"b","{{{urn}}}":{"badge":"7","secretQuestion":"pet?","extra":1}}"""),
+            Encoding.UTF8.GetBytes($$$"""{"schemas":["{{{ScimSchemas.User}}}"],"id":"1","userName":"b","{{{Acme}}}":{"badge":"7","secretQuestion":"pet?","extra":1}}"""),
             ScimReadMode.Stored);
 
         var byDefault = Write(resource, registry.User, null, null);
-        var excluded = Write(resource, registry.User, null, Paths(urn + ":badge"));
-        var requested = Write(resource, registry.User, Paths(urn + ":secretQuestion"), null);
+        var excluded = Write(resource, registry.User, null, Paths(Acme + ":badge"));
+        var requested = Write(resource, registry.User, Paths(Acme + ":secretQuestion"), null);
 
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse($$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{urn}}}"],"id":"1","userName":"b","{{{urn}}}":{"badge":"7","extra":1}}"""),
+            JsonNode.Parse($$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{Acme}}}"],"id":"1","userName":"b","{{{Acme}}}":{"badge":"7","extra":1}}"""),
             JsonNode.Parse(byDefault)), byDefault);
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse($$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{urn}}}"],"id":"1","userName":"b","{{{urn}}}":{"extra":1}}"""),
+            JsonNode.Parse($$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{Acme}}}"],"id":"1","userName":"b","{{{Acme}}}":{"extra":1}}"""),
             JsonNode.Parse(excluded)), excluded);
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse($$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{urn}}}"],"id":"1","{{{urn}}}":{"secretQuestion":"pet?"}}"""),
+            JsonNode.Parse($$$"""{"schemas":["{{{ScimSchemas.User}}}","{{{Acme}}}"],"id":"1","{{{Acme}}}":{"secretQuestion":"pet?"}}"""),
             JsonNode.Parse(requested)), requested);
     }
 
@@ -187,6 +175,14 @@ public sealed class ScimProjectionTests
         ScimProjection.Project(resource, s_user, Paths("userName"));
 
         Assert.Equal(before, resource.ToJsonString());
+    }
+
+    // A registry whose User has the extension Acme: a "badge" string and the given attribute.
+    private static ScimSchemaRegistry WithAcmeExtension(ScimAttributeDefinition attribute)
+    {
+        var registry = new ScimSchemaRegistry();
+        registry.AddExtension(ScimResourceTypeNames.User, new ScimSchemaDefinition(Acme, "Acme", null, [new ScimAttributeDefinition { Name = "badge" }, attribute]));
+        return registry;
     }
 
     private static JsonObject StoredEnterpriseUser() =>
