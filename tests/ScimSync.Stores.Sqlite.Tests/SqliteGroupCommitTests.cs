@@ -89,6 +89,9 @@ public sealed class SqliteGroupCommitTests : IDisposable
         Task<StoreResult<string>> failing;
         using (await SqliteDatabase.EnterWriteAsync(_db.Provider.Database.DatabasePath, CancellationToken.None))
         {
+            // The two writes must share a batch. The loop takes the first write it sees into a batch of its own when it
+            // wakes, so a blocker goes first: taken alone, it holds the loop at the gate while the two queue behind it.
+            await HoldTheLoopAsync();
             innocent = _db.Users.CreateAsync(SqliteStoreFixture.User("carol"), CancellationToken.None).AsTask();
             failing = _db.Provider.Database.WriteAsync<string>((c, t, ct) => throw new SqliteException("disk I/O error", 10), CancellationToken.None);
             await Task.Delay(20);
@@ -121,6 +124,22 @@ public sealed class SqliteGroupCommitTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM users WHERE user_name_key = 'DAVE';"));
+    }
+
+    // Queues a write that the loop takes alone and then waits with at the gate the caller holds.
+    private async Task HoldTheLoopAsync()
+    {
+        var batcher = _db.Provider.Database.Batcher;
+        _ = _db.Provider.Database.WriteAsync((c, t, ct) => ExecuteAsync(c, t, "SELECT 1;"), CancellationToken.None);
+        for (var i = 0; i < 500 && batcher.Queued > 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(0, batcher.Queued);
+
+        // Taken off the queue; give the loop time to close its batch and reach the gate.
+        await Task.Delay(50);
     }
 
     private static async Task<StoreResult<string>> ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql)

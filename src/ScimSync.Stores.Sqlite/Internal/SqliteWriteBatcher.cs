@@ -34,6 +34,7 @@ internal sealed class SqliteWriteBatcher : IDisposable
     private readonly Task _loop;
     private long _committedBatches;
     private long _committedWrites;
+    private int _queued;
 
     public SqliteWriteBatcher(SqliteDatabase database)
     {
@@ -43,6 +44,9 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
     /// <summary>Gets the number of transactions committed so far (for tests and diagnostics).</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
+
+    /// <summary>Gets the number of writes queued and not yet taken into a batch (for tests).</summary>
+    public int Queued => Volatile.Read(ref _queued);
 
     /// <summary>Gets the number of writes committed so far.</summary>
     public long CommittedWrites => Interlocked.Read(ref _committedWrites);
@@ -56,8 +60,10 @@ internal sealed class SqliteWriteBatcher : IDisposable
         ArgumentNullException.ThrowIfNull(work);
         cancellationToken.ThrowIfCancellationRequested();
         var item = new WriteItem<T>(work, cancellationToken);
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(item))
         {
+            Interlocked.Decrement(ref _queued);
             throw new ObjectDisposedException(nameof(SqliteWriteBatcher), "The SQLite store is shutting down.");
         }
 
@@ -83,6 +89,7 @@ internal sealed class SqliteWriteBatcher : IDisposable
             batch.Clear();
             while (batch.Count < MaxBatchSize && reader.TryRead(out var item))
             {
+                Interlocked.Decrement(ref _queued);
                 if (item.CancellationToken.IsCancellationRequested)
                 {
                     item.Cancel();
