@@ -456,6 +456,16 @@ internal class SqliteResourceStore : IResourceStore
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    // Reads the rows a query over Columns returns, each with its rowid (the keyset and cursor key).
+    private static async Task ReadRowsAsync(SqliteCommand command, List<(StoredResource Resource, long Key)> rows, CancellationToken cancellationToken)
+    {
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add((ReadRow(reader), reader.GetInt64(5)));
+        }
+    }
+
     private static StoredResource ReadRow(SqliteDataReader reader)
     {
         // The column's UTF-8 bytes as SQLite holds them: no detour through a UTF-16 string and back.
@@ -724,11 +734,7 @@ internal class SqliteResourceStore : IResourceStore
             command.Parameters.AddWithValue("$limit", after is null ? count : count + 1L);
             command.Parameters.AddWithValue("$offset", startIndex - 1);
             command.Parameters.AddWithValue("$after", after ?? 0);
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows.Add((ReadRow(reader), reader.GetInt64(5)));
-            }
+            await ReadRowsAsync(command, rows, cancellationToken).ConfigureAwait(false);
         }
 
         string? next = null;
@@ -782,11 +788,7 @@ internal class SqliteResourceStore : IResourceStore
             command.Parameters.AddWithValue("$from", seek?.From ?? long.MinValue);
             command.Parameters.AddWithValue("$limit", count);
             command.Parameters.AddWithValue("$offset", seek?.Skip ?? startIndex - 1L);
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows.Add((ReadRow(reader), reader.GetInt64(5)));
-            }
+            await ReadRowsAsync(command, rows, cancellationToken).ConfigureAwait(false);
         }
 
         transaction.Commit();
@@ -816,13 +818,7 @@ internal class SqliteResourceStore : IResourceStore
             command.CommandText = $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY t.rowid;";
             command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
             var rows = new List<(StoredResource Resource, long Key)>();
-            using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    rows.Add((ReadRow(reader), reader.GetInt64(5)));
-                }
-            }
+            await ReadRowsAsync(command, rows, cancellationToken).ConfigureAwait(false);
 
             var filterNeedsMembers = Table.HasMembers && query.Filter is not null && MentionsMembers(query.Filter);
             await AttachComputedAsync(connection, [.. rows.Select(r => r.Resource)], cancellationToken).ConfigureAwait(false);

@@ -14,20 +14,18 @@ namespace ScimSync.Tool.Tests.Load;
 /// </summary>
 public sealed class CeilingCommandTests
 {
-    private static async Task<(WebApplication App, HttpClient Client)> StartAsync(CeilingBodies bodies)
+    private static async Task<Ceiling> StartAsync(CeilingBodies bodies)
     {
         var app = CeilingCommand.Build("http://127.0.0.1:0", bodies);
         await app.StartAsync();
-        var client = new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/scim/v2/") };
-        return (app, client);
+        return new Ceiling(app, new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/scim/v2/") });
     }
 
     [Fact]
     public async Task Sized_Page_HoldsCountFullUsersWithTheirGroups()
     {
-        var (app, client) = await StartAsync(CeilingBodies.Sized);
-        await using var _ = app;
-        using var __ = client;
+        await using var ceiling = await StartAsync(CeilingBodies.Sized);
+        var client = ceiling.Client;
 
         var page = JsonNode.Parse(await client.GetStringAsync("Users?startIndex=201&count=100"))!;
 
@@ -46,9 +44,8 @@ public sealed class CeilingCommandTests
     [Fact]
     public async Task Sized_CycleRequests_GetTheirAnswers()
     {
-        var (app, client) = await StartAsync(CeilingBodies.Sized);
-        await using var _ = app;
-        using var __ = client;
+        await using var ceiling = await StartAsync(CeilingBodies.Sized);
+        var client = ceiling.Client;
 
         using var created = await client.PostAsJsonAsync("Users", new { userName = "x" });
         using var lookup = await client.GetAsync("Users?filter=" + Uri.EscapeDataString("userName eq \"x\""));
@@ -68,13 +65,24 @@ public sealed class CeilingCommandTests
     [Fact]
     public async Task Minimal_Page_IsAnEmptyList()
     {
-        var (app, client) = await StartAsync(CeilingBodies.Minimal);
-        await using var _ = app;
-        using var __ = client;
+        await using var ceiling = await StartAsync(CeilingBodies.Minimal);
+        var client = ceiling.Client;
 
         var page = JsonNode.Parse(await client.GetStringAsync("Users?startIndex=1&count=100"))!;
 
         Assert.Empty(page["Resources"]!.AsArray());
         Assert.Equal("ceiling", JsonNode.Parse(await client.GetStringAsync("Users/u"))!["userName"]!.GetValue<string>());
+    }
+
+    // A running ceiling and a client of its SCIM base URL, disposed together.
+    private sealed class Ceiling(WebApplication app, HttpClient client) : IAsyncDisposable
+    {
+        public HttpClient Client { get; } = client;
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await app.DisposeAsync();
+        }
     }
 }
