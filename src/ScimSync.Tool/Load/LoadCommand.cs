@@ -26,8 +26,8 @@ internal static class LoadCommand
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file." };
         var warmup = new Option<int>("--warmup")
         {
-            Description = "Users of an unreported warm-up cycle run first against each endpoint (the ceiling too), so the figures show a warmed-up server (JIT, pools, caches) rather than its first seconds; 0 to skip. It leaves its users and groups in the target.",
-            DefaultValueFactory = _ => 1_000,
+            Description = "Users of an unreported warm-up cycle run first against each endpoint (the ceiling too), so the figures show a warmed-up server (JIT, pools, caches) rather than its first seconds; 0 to skip. A fresh .NET host recompiles its hot code in the background for its first 10 to 15 seconds on 2 vCPUs, so the default is sized to outlast that. It leaves its users and groups in the target.",
+            DefaultValueFactory = _ => 3_000,
         };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a target that is not on this machine (a load test is an attack to anyone else)." };
         var command = new Command("load", "Load-test a SCIM endpoint with an Entra ID-style cycle: lookups, creates, member adds, changes, deactivations and reads.")
