@@ -107,6 +107,34 @@ public sealed class SqliteGroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task RefusedMemberAdd_SharingABatch_IsRolledBackAlone()
+    {
+        await WarmUpAsync();
+        var a = (await _db.Users.CreateAsync(SqliteStoreFixture.User("a"), CancellationToken.None)).Value!.Id;
+        var b = (await _db.Users.CreateAsync(SqliteStoreFixture.User("b"), CancellationToken.None)).Value!.Id;
+        var first = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("First"), CancellationToken.None)).Value!.Id;
+        var second = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Second"), CancellationToken.None)).Value!.Id;
+        Task<StoreResult<StoredResource>> refused;
+        Task<StoreResult<StoredResource>> kept;
+        var batchesBefore = _db.Provider.Database.Batcher.CommittedBatches;
+        using (await SqliteDatabase.EnterWriteAsync(_db.Provider.Database.DatabasePath, CancellationToken.None))
+        {
+            // The refused add inserts its valid member's row before it finds the unknown one; its savepoint takes the
+            // row back out, and the other add of the same transaction stays.
+            await HoldTheLoopAsync();
+            refused = _db.Groups.ModifyMembersAsync(first, [new GroupMember(a), new GroupMember("ghost")], [], null, CancellationToken.None).AsTask();
+            kept = _db.Groups.ModifyMembersAsync(second, [new GroupMember(a), new GroupMember(b)], [], null, CancellationToken.None).AsTask();
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(StoreResultStatus.Rejected, (await refused).Status);
+        Assert.True((await kept).IsSuccess);
+        Assert.Equal(2L, _db.Provider.Database.Batcher.CommittedBatches - batchesBefore);
+        Assert.Equal(0L, Scalar($"SELECT COUNT(*) FROM group_members WHERE group_id = '{first}';"));
+        Assert.Equal(2L, Scalar($"SELECT COUNT(*) FROM group_members WHERE group_id = '{second}';"));
+    }
+
+    [Fact]
     public async Task WriteCancelledWhileQueued_IsNeverRun()
     {
         await WarmUpAsync();

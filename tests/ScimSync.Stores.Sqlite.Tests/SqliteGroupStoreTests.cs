@@ -157,6 +157,54 @@ public sealed class SqliteGroupStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ModifyMembersAsync_ExistingAndRepeatedMembers_AddsOnlyTheNewOnesInRequestOrder()
+    {
+        var a = await CreateUserAsync("a");
+        var b = await CreateUserAsync("b");
+        var nested = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Nested"), default)).Value!;
+        var group = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Admins", a), default)).Value!;
+
+        // Fewer rows inserted than members named (a is a member already, b is named twice): every one still exists.
+        var result = await _db.Groups.ModifyMembersAsync(
+            group.Id, [new GroupMember(a), new GroupMember(nested.Id), new GroupMember(b), new GroupMember(b)], [], group.Version, default);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal("2", result.Value!.Version);
+        var members = (await _db.Groups.GetAsync(group.Id, true, default)).Value!.Resource["members"]!.AsArray();
+        Assert.Equal([a, nested.Id, b], members.Select(m => m!["value"]!.GetValue<string>()));
+        Assert.Equal(["User", "Group", "User"], members.Select(m => m!["type"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ModifyMembersAsync_AMemberThatIsNoUserOrGroup_RejectsAndKeepsTheGroupAsItWas(bool withExistingMember)
+    {
+        var a = await CreateUserAsync("a");
+        var b = await CreateUserAsync("b");
+        var group = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Admins", a), default)).Value!;
+        GroupMember[] add = withExistingMember ? [new GroupMember(a), new GroupMember(b), new GroupMember("ghost")] : [new GroupMember(b), new GroupMember("ghost")];
+
+        var result = await _db.Groups.ModifyMembersAsync(group.Id, add, [], group.Version, default);
+
+        Assert.Equal(StoreResultStatus.Rejected, result.Status);
+        Assert.Contains("'ghost'", result.ToError().Detail, StringComparison.Ordinal);
+        Assert.Equal(1, CountRows("SELECT COUNT(*) FROM group_members WHERE group_id = $id", group.Id));
+        Assert.Equal("1", (await _db.Groups.GetAsync(group.Id, false, default)).Value!.Version);
+    }
+
+    [Fact]
+    public async Task ModifyMembersAsync_TheGroupItself_IsRefused()
+    {
+        var group = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Admins"), default)).Value!;
+
+        var result = await _db.Groups.ModifyMembersAsync(group.Id, [new GroupMember(group.Id)], [], null, default);
+
+        Assert.Equal(StoreResultStatus.Rejected, result.Status);
+        Assert.Equal(0, CountRows("SELECT COUNT(*) FROM group_members WHERE group_id = $id", group.Id));
+    }
+
+    [Fact]
     public async Task ReplaceAsync_NewMemberList_ReplacesMembership()
     {
         var a = await CreateUserAsync("a");

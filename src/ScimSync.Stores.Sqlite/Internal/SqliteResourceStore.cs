@@ -369,9 +369,10 @@ internal class SqliteResourceStore : IResourceStore
     }
 
     /// <summary>
-    /// Inserts members (existing ones are kept) with two statements whatever their number; returns the number of rows
-    /// added, or an error naming the first value that is neither a member already nor a User or Group of this
-    /// directory (then nothing is inserted).
+    /// Inserts members (existing ones are kept) with one statement whatever their number, and a second only when some
+    /// were not inserted; returns the number of rows added, or an error naming the first value that is neither a member
+    /// already nor a User or Group of this directory. On an error the rows of the valid members are already inserted:
+    /// the caller returns a result that is not a success, and the group commit rolls the write back to its savepoint.
     /// </summary>
     protected async Task<(int Added, ScimError? Error)> InsertMembersAsync(
         SqliteConnection connection, SqliteTransaction transaction, string groupId, IReadOnlyCollection<GroupMember> members, CancellationToken cancellationToken)
@@ -386,33 +387,50 @@ internal class SqliteResourceStore : IResourceStore
         command.Parameters.AddWithValue("$group", groupId);
         command.Parameters.AddWithValue("$dir", Directory);
         command.Parameters.AddWithValue("$members", MembersJson(members));
-        // json_each walks the array in order, so the value named is the request's first missing one. (An ORDER BY here
-        // made SQLite sort through a temporary B-tree and cost twenty times the lookups themselves.)
-        command.CommandText =
-            """
-            SELECT m.id FROM (SELECT json_extract(j.value, '$.value') AS id FROM json_each($members) j) m
-            WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = m.id AND directory = $dir)
-              AND NOT EXISTS (SELECT 1 FROM groups WHERE id = m.id AND directory = $dir AND id <> $group)
-              AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = $group AND member_id = m.id)
-            LIMIT 1;
-            """;
-        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string missing)
-        {
-            return (0, ScimError.InvalidValue($"Member '{missing}' is not an existing User or Group."));
-        }
 
-        // The member's type comes from the table it lives in; the request's order becomes the rowid order.
+        // Insert first: the rows of the members that exist, typed by the table each lives in (one look-up in users,
+        // and in groups only when that found nothing), in the request's order, which becomes the rowid order.
         command.CommandText =
             """
             INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, display, directory)
-            SELECT $group, m.id, CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = m.id AND directory = $dir) THEN 'User' ELSE 'Group' END, m.display, $dir
+            SELECT $group, m.id, CASE WHEN u.id IS NOT NULL THEN 'User' ELSE 'Group' END, m.display, $dir
             FROM (SELECT json_extract(j.value, '$.value') AS id, json_extract(j.value, '$.display') AS display, j.key AS k FROM json_each($members) j) m
-            WHERE EXISTS (SELECT 1 FROM users WHERE id = m.id AND directory = $dir)
-               OR EXISTS (SELECT 1 FROM groups WHERE id = m.id AND directory = $dir AND id <> $group)
+            LEFT JOIN users u ON u.id = m.id AND u.directory = $dir
+            LEFT JOIN groups g ON u.id IS NULL AND g.id = m.id AND g.directory = $dir AND g.id <> $group
+            WHERE u.id IS NOT NULL OR g.id IS NOT NULL
             ORDER BY m.k;
             """;
         var added = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return (added, null);
+        if (added == CountDistinct(members))
+        {
+            // Every member named was inserted, so every one exists: the usual case (new members) needs no second query.
+            return (added, null);
+        }
+
+        // Some were not inserted: each is already a member, or is no User or Group of this directory. The first of the
+        // latter, in the request's order, is refused; the caller's result then rolls back the rows inserted above.
+        // (json_each walks the array in order; an ORDER BY here made SQLite sort through a temporary B-tree and cost
+        // twenty times the look-ups themselves.)
+        command.CommandText =
+            """
+            SELECT m.id FROM (SELECT json_extract(j.value, '$.value') AS id FROM json_each($members) j) m
+            WHERE NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = $group AND member_id = m.id)
+            LIMIT 1;
+            """;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string missing
+            ? (0, ScimError.InvalidValue($"Member '{missing}' is not an existing User or Group."))
+            : (added, null);
+    }
+
+    private static int CountDistinct(IReadOnlyCollection<GroupMember> members)
+    {
+        var ids = new HashSet<string>(members.Count, StringComparer.Ordinal);
+        foreach (var member in members)
+        {
+            ids.Add(member.Value);
+        }
+
+        return ids.Count;
     }
 
     /// <summary>Removes members by value with one statement; returns the number of rows removed.</summary>
