@@ -45,36 +45,65 @@ internal sealed class SqliteProvisioningLog : IProvisioningLog
 
     public string DatabasePath { get; }
 
-    public async ValueTask AppendAsync(ProvisioningLogEntry entry, CancellationToken cancellationToken = default)
+    public ValueTask AppendAsync(ProvisioningLogEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        return AppendRangeAsync([entry], cancellationToken);
+    }
+
+    /// <summary>Appends the entries in one transaction: all of them are recorded, or none.</summary>
+    /// <param name="entries">The entries, oldest first.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the entries are committed.</returns>
+    public async ValueTask AppendRangeAsync(IReadOnlyList<ProvisioningLogEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // Shares the store's writer queue for the file, so log writes never make store writes sleep on SQLite's lock.
             using var writer = await SqliteDatabase.EnterWriteAsync(DatabasePath, cancellationToken).ConfigureAwait(false);
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
+            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                command.CommandText =
-                    "INSERT INTO provisioning_log (timestamp, connection, identity_provider, operation, resource_type, resource_id, status, scim_type, changed_attributes, request_id, token_name, duration_us, decisions) " +
-                    "VALUES ($timestamp, $connection, $idp, $operation, $type, $id, $status, $scimType, $changed, $requestId, $token, $duration, $decisions)";
-                command.Parameters.AddWithValue("$timestamp", entry.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-                command.Parameters.AddWithValue("$connection", entry.Connection);
-                command.Parameters.AddWithValue("$idp", (object?)entry.IdentityProvider ?? DBNull.Value);
-                command.Parameters.AddWithValue("$operation", entry.Operation);
-                command.Parameters.AddWithValue("$type", (object?)entry.ResourceType ?? DBNull.Value);
-                command.Parameters.AddWithValue("$id", (object?)entry.ResourceId ?? DBNull.Value);
-                command.Parameters.AddWithValue("$status", entry.Status);
-                command.Parameters.AddWithValue("$scimType", (object?)entry.ScimType ?? DBNull.Value);
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Transaction = transaction;
+                    command.CommandText =
+                        "INSERT INTO provisioning_log (timestamp, connection, identity_provider, operation, resource_type, resource_id, status, scim_type, changed_attributes, request_id, token_name, duration_us, decisions) " +
+                        "VALUES ($timestamp, $connection, $idp, $operation, $type, $id, $status, $scimType, $changed, $requestId, $token, $duration, $decisions)";
+                    foreach (var entry in entries)
+                    {
+                        ArgumentNullException.ThrowIfNull(entry, nameof(entries));
 
-                // Attribute paths never contain a line break, so one joins them losslessly.
-                command.Parameters.AddWithValue("$changed", string.Join('\n', entry.ChangedAttributes));
-                command.Parameters.AddWithValue("$requestId", (object?)entry.RequestId ?? DBNull.Value);
-                command.Parameters.AddWithValue("$token", (object?)entry.TokenName ?? DBNull.Value);
-                command.Parameters.AddWithValue("$duration", (long)(entry.Duration.Ticks / TimeSpan.TicksPerMicrosecond));
-                command.Parameters.AddWithValue("$decisions", entry.Decisions.Count == 0 ? DBNull.Value : WriteDecisions(entry.Decisions));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        // One statement, prepared once, with the entry's values bound anew each time.
+                        command.Parameters.Clear();
+                        command.Parameters.AddWithValue("$timestamp", entry.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                        command.Parameters.AddWithValue("$connection", entry.Connection);
+                        command.Parameters.AddWithValue("$idp", (object?)entry.IdentityProvider ?? DBNull.Value);
+                        command.Parameters.AddWithValue("$operation", entry.Operation);
+                        command.Parameters.AddWithValue("$type", (object?)entry.ResourceType ?? DBNull.Value);
+                        command.Parameters.AddWithValue("$id", (object?)entry.ResourceId ?? DBNull.Value);
+                        command.Parameters.AddWithValue("$status", entry.Status);
+                        command.Parameters.AddWithValue("$scimType", (object?)entry.ScimType ?? DBNull.Value);
+
+                        // Attribute paths never contain a line break, so one joins them losslessly.
+                        command.Parameters.AddWithValue("$changed", string.Join('\n', entry.ChangedAttributes));
+                        command.Parameters.AddWithValue("$requestId", (object?)entry.RequestId ?? DBNull.Value);
+                        command.Parameters.AddWithValue("$token", (object?)entry.TokenName ?? DBNull.Value);
+                        command.Parameters.AddWithValue("$duration", (long)(entry.Duration.Ticks / TimeSpan.TicksPerMicrosecond));
+                        command.Parameters.AddWithValue("$decisions", entry.Decisions.Count == 0 ? DBNull.Value : WriteDecisions(entry.Decisions));
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }

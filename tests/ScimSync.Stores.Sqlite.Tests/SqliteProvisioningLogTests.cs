@@ -40,6 +40,38 @@ public sealed class SqliteProvisioningLogTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendSeveral_RecordsThemInOrder_LikeOneAtATime()
+    {
+        var log = new SqliteProvisioningLog(new SqliteConnectionStringBuilder { DataSource = DatabasePath });
+        await log.AppendAsync(Entry("before", 200));
+        ProvisioningLogEntry[] batch =
+        [
+            Entry("b1", 201) with { ChangedAttributes = ["userName"], Decisions = [new PolicyDecision(PolicyNames.GroupMapping, "g-1", "Created.")] },
+            Entry("b2", 400) with { ScimType = "invalidValue" },
+            Entry("b3", 204),
+        ];
+
+        await log.AppendRangeAsync(batch);
+        var page = await log.QueryAsync(new ProvisioningLogQuery());
+
+        Assert.Equal(["b3", "b2", "b1", "before"], page.Entries.Select(e => e.ResourceId));
+        Assert.Equal("invalidValue", page.Entries[1].ScimType);
+        Assert.Equal(batch[0].Decisions, page.Entries[2].Decisions);
+        Assert.Equal(["userName"], page.Entries[2].ChangedAttributes);
+    }
+
+    [Fact]
+    public async Task AppendSeveral_ThatFailsPartWay_RecordsNoneOfThem()
+    {
+        var log = new SqliteProvisioningLog(new SqliteConnectionStringBuilder { DataSource = DatabasePath });
+        await log.AppendAsync(Entry("before", 200));
+
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await log.AppendRangeAsync([Entry("b1", 201), null!, Entry("b3", 201)]));
+
+        Assert.Equal(["before"], (await log.QueryAsync(new ProvisioningLogQuery())).Entries.Select(e => e.ResourceId));
+    }
+
+    [Fact]
     public async Task Query_FiltersAndPagesNewestFirst_AcrossReopen()
     {
         var log = new SqliteProvisioningLog(new SqliteConnectionStringBuilder { DataSource = DatabasePath });

@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(203, LogLevel.Warning, "Health check: the stores of SCIM connection {Connection} are not reachable.")]
     public static partial void StoresUnreachable(ILogger logger, Exception exception, string connection);
 
+    [LoggerMessage(204, LogLevel.Warning, "Could not write {Count} provisioning log entries together; writing them one at a time.")]
+    public static partial void ProvisioningLogBatchFailed(ILogger logger, Exception exception, int count);
+
     // EventIds 300-349: mapping policies and limits.
     [LoggerMessage(300, LogLevel.Warning, "Safety brake of SCIM connection {Connection} engaged: {Reason} Destructive changes are held (503) until an operator approves or discards them.")]
     public static partial void SafetyBrakeEngaged(ILogger logger, string connection, string reason);

@@ -15,6 +15,9 @@ namespace ScimSync.Server.Internal;
 /// </summary>
 internal sealed class ProvisioningLogWriter : IHostedService, IAsyncDisposable
 {
+    /// <summary>The most entries one append carries.</summary>
+    public const int MaxBatchSize = 256;
+
     private readonly Channel<ProvisioningLogEntry> _channel;
     private readonly IProvisioningLog _log;
     private readonly ScimInstrumentation _instrumentation;
@@ -99,7 +102,45 @@ internal sealed class ProvisioningLogWriter : IHostedService, IAsyncDisposable
 
     private async Task RunAsync()
     {
-        await foreach (var entry in _channel.Reader.ReadAllAsync().ConfigureAwait(false))
+        // What is queued when the loop wakes is written together: every change adds an entry, and a log that commits
+        // each one on its own (the SQLite log did) spends a transaction per SCIM write.
+        var batch = new List<ProvisioningLogEntry>(MaxBatchSize);
+        var reader = _channel.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatchSize && reader.TryRead(out var entry))
+            {
+                batch.Add(entry);
+            }
+
+            await AppendAsync(batch).ConfigureAwait(false);
+            Interlocked.Add(ref _processed, batch.Count);
+            Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+
+        _progress.TrySetResult();
+    }
+
+    private async Task AppendAsync(List<ProvisioningLogEntry> batch)
+    {
+        if (batch.Count > 1)
+        {
+            try
+            {
+                // A copy: the log may keep what it is given, and this list is reused for the next batch.
+                await _log.AppendRangeAsync([.. batch], CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+#pragma warning disable CA1031 // One entry the log refuses must not cost the others: they are retried one at a time.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.ProvisioningLogBatchFailed(_logger, e, batch.Count);
+            }
+        }
+
+        foreach (var entry in batch)
         {
             try
             {
@@ -112,11 +153,6 @@ internal sealed class ProvisioningLogWriter : IHostedService, IAsyncDisposable
                 _instrumentation.LogFailures.Add(1, new KeyValuePair<string, object?>(ScimTelemetry.ConnectionTag, entry.Connection));
                 Log.ProvisioningLogWriteFailed(_logger, e, entry.Connection, entry.Operation);
             }
-
-            Interlocked.Increment(ref _processed);
-            Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
-
-        _progress.TrySetResult();
     }
 }
