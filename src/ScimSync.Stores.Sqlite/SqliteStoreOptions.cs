@@ -34,15 +34,15 @@ public sealed class SqliteStoreOptions
     public int MaxScannedResources { get; set; } = 10_000;
 
     /// <summary>
-    /// Gets or sets the most memory, in MiB, SQLite's page cache may take per connection opened for writing
+    /// Gets or sets the most memory, in MiB, SQLite's page cache may take per connection
     /// (<c>PRAGMA cache_size</c>; SQLite's own default is 2 MiB). Group-membership writes touch index pages all over the
     /// file, and a writer whose pages stay cached between commits reads far less: against SQLite's default it gave 15
     /// to 35 % more member adds per second in back-to-back runs of the 10,000-user load cycle (docs/performance.md).
     /// </summary>
     /// <remarks>
-    /// The cache fills only as pages are read, so a small database takes what it needs. Connections are pooled and
-    /// keep the setting when a read takes them next; at most one is open per concurrent request plus the writer, which
-    /// bounds the memory.
+    /// The cache fills only as pages are read, so a small database takes what it needs. The store keeps its connections
+    /// open between uses, with the statements they prepared: at most one per concurrent request plus the writer, and
+    /// no more than 16 idle, which bounds the memory.
     /// </remarks>
     /// <value>Defaults to 32.</value>
     public int CacheSizeMiB { get; set; } = 32;

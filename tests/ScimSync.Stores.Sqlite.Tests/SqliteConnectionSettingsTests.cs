@@ -7,7 +7,10 @@ using ScimSync.Stores.Sqlite.Internal;
 
 namespace ScimSync.Stores.Sqlite.Tests;
 
-/// <summary>The per-connection settings every write runs under: durable commits, foreign keys, the page cache.</summary>
+/// <summary>
+/// The per-connection settings every read and write runs under (durable commits, foreign keys, the page cache), and
+/// the connections and prepared statements the database keeps between uses.
+/// </summary>
 public sealed class SqliteConnectionSettingsTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("scimsync-settings-").FullName;
@@ -21,7 +24,7 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
     [Theory]
     [InlineData(null, 32 * 1024)]
     [InlineData(7, 7 * 1024)]
-    public async Task WriteConnection_IsDurable_WithForeignKeys_AndTheConfiguredPageCache(int? cacheSizeMiB, long expectedKiB)
+    public async Task LentConnection_IsDurable_WithForeignKeys_AndTheConfiguredPageCache(int? cacheSizeMiB, long expectedKiB)
     {
         var options = new SqliteStoreOptions { DatabasePath = Path.Combine(_directory, "settings.db") };
         if (cacheSizeMiB is { } size)
@@ -30,12 +33,91 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
         }
 
         using var database = SqliteDatabase.FromOptions(options);
-        await using var connection = await database.OpenForWriteAsync(CancellationToken.None);
+        await using var lease = await database.OpenAsync(CancellationToken.None);
+        var connection = lease.Connection;
 
         Assert.Equal(2L, await ScalarAsync(connection, "PRAGMA synchronous;")); // FULL
         Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA foreign_keys;"));
         Assert.Equal(-expectedKiB, await ScalarAsync(connection, "PRAGMA cache_size;"));
         Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public async Task AConnectionGivenBack_IsLentAgain_WithTheStatementsItPrepared()
+    {
+        using var database = new SqliteDatabase(Path.Combine(_directory, "pool.db"));
+        SqliteConnection first;
+        SqliteCommand prepared;
+        await using (var lease = await database.OpenAsync(CancellationToken.None))
+        {
+            first = lease.Connection;
+            using var statement = lease.Connection.Statement("SELECT $x + 1;");
+            statement.Command.Parameters.AddWithValue("$x", 41);
+            Assert.Equal(42L, await statement.Command.ExecuteScalarAsync());
+            prepared = statement.Command;
+        }
+
+        await using (var lease = await database.OpenAsync(CancellationToken.None))
+        {
+            Assert.Same(first, lease.Connection);
+            using var statement = lease.Connection.Statement("SELECT $x + 1;");
+            Assert.Same(prepared, statement.Command);
+            Assert.Empty(statement.Command.Parameters);
+            statement.Command.Parameters.AddWithValue("$x", 1);
+            Assert.Equal(2L, await statement.Command.ExecuteScalarAsync());
+        }
+    }
+
+    [Fact]
+    public async Task TheSameStatementTwiceAtOnce_GetsTwoCommands()
+    {
+        using var database = new SqliteDatabase(Path.Combine(_directory, "nested.db"));
+        await using var lease = await database.OpenAsync(CancellationToken.None);
+        using var outer = lease.Connection.Statement("SELECT 1;");
+        using var inner = lease.Connection.Statement("SELECT 1;");
+
+        Assert.NotSame(outer.Command, inner.Command);
+        using var reader = await outer.Command.ExecuteReaderAsync();
+        Assert.Equal(1L, await inner.Command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task AConnectionGivenBackInsideATransaction_IsClosed_NotLentAgain()
+    {
+        using var database = new SqliteDatabase(Path.Combine(_directory, "abandoned.db"));
+        SqliteConnection abandoned;
+        await using (var lease = await database.OpenAsync(CancellationToken.None))
+        {
+            abandoned = lease.Connection;
+            using var begin = abandoned.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(System.Data.ConnectionState.Closed, abandoned.State);
+        await using var next = await database.OpenAsync(CancellationToken.None);
+        Assert.NotSame(abandoned, next.Connection);
+
+        // Its write lock went with it: the next connection can write.
+        using var write = next.Connection.CreateCommand();
+        write.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
+        await write.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task DisposingTheDatabase_ClosesTheConnectionsItKept()
+    {
+        var database = new SqliteDatabase(Path.Combine(_directory, "closed.db"));
+        SqliteConnection kept;
+        await using (var lease = await database.OpenAsync(CancellationToken.None))
+        {
+            kept = lease.Connection;
+        }
+
+        Assert.Equal(System.Data.ConnectionState.Open, kept.State);
+        database.Dispose();
+
+        Assert.Equal(System.Data.ConnectionState.Closed, kept.State);
     }
 
     [Theory]

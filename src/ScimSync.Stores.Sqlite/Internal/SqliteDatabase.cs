@@ -1,5 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Collections.Concurrent;
+using System.Data;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -136,6 +138,9 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly Lazy<SqliteWriteBatcher> _batcher;
     private volatile bool _initialized;
     private readonly string _connectionPragmas;
+    private readonly ConcurrentBag<SqliteConnection> _idle = [];
+    private int _idleCount;
+    private volatile bool _disposed;
 
     public SqliteDatabase(string databasePath, int cacheSizeMiB = DefaultCacheSizeMiB)
         : this(new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 30 }, cacheSizeMiB)
@@ -200,36 +205,61 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>Gets the group commit of this file (for tests and diagnostics).</summary>
     internal SqliteWriteBatcher Batcher => _batcher.Value;
 
-    /// <summary>Opens a pooled connection for reading (no per-connection set-up: reads need none).</summary>
-    public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The most open connections kept between uses. Each keeps the statements it has prepared (see
+    /// <see cref="SqliteStatements"/>), so a connection handed out again runs them without compiling their SQL again.
+    /// </summary>
+    public const int MaxIdleConnections = 16;
+
+    /// <summary>
+    /// Lends an open connection, kept open between uses with its prepared statements and the per-connection settings
+    /// (durable commits, foreign keys, page cache), so it serves reads and the group commit's writes alike.
+    /// </summary>
+    public async ValueTask<SqliteLease> OpenAsync(CancellationToken cancellationToken)
     {
         if (!_initialized)
         {
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var connection = new SqliteConnection(_connectionString);
-        try
+        if (_idle.TryTake(out var idle))
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
+            Interlocked.Decrement(ref _idleCount);
+            return new SqliteLease(this, idle);
         }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+
+        return new SqliteLease(this, await OpenRawAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>Opens a pooled connection for writing: durable commits and foreign keys on.</summary>
-    public async ValueTask<SqliteConnection> OpenForWriteAsync(CancellationToken cancellationToken)
+    /// <summary>Takes back a lent connection: kept for the next use when it is healthy and outside a transaction.</summary>
+    internal void Return(SqliteConnection connection)
     {
-        if (!_initialized)
+        // A connection left inside a transaction (a failure before its rollback) or broken is not lent again. Its
+        // transaction is rolled back first: Microsoft.Data.Sqlite's own pool would hand the handle out as it is.
+        if (connection.State == ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0)
         {
-            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            Abandon(connection);
+            return;
         }
 
-        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+        if (_disposed || connection.State != ConnectionState.Open)
+        {
+            connection.Dispose();
+            return;
+        }
+
+        if (Interlocked.Increment(ref _idleCount) > MaxIdleConnections)
+        {
+            Interlocked.Decrement(ref _idleCount);
+            connection.Dispose();
+            return;
+        }
+
+        _idle.Add(connection);
+        if (_disposed)
+        {
+            CloseIdle();
+        }
     }
 
     public void Dispose()
@@ -239,7 +269,35 @@ internal sealed class SqliteDatabase : IDisposable
             _batcher.Value.Dispose();
         }
 
+        _disposed = true;
+        CloseIdle();
         _initLock.Dispose();
+    }
+
+    private static void Abandon(SqliteConnection connection)
+    {
+        try
+        {
+            using var rollback = connection.CreateCommand();
+            rollback.CommandText = "ROLLBACK;";
+            rollback.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // The handle must not go back to the driver's pool still inside its transaction.
+            SqliteConnection.ClearPool(connection);
+        }
+
+        connection.Dispose();
+    }
+
+    private void CloseIdle()
+    {
+        while (_idle.TryTake(out var connection))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            connection.Dispose();
+        }
     }
 
     private async ValueTask<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)

@@ -30,13 +30,13 @@ internal sealed class SqliteUserStore(
         // membership row parsed a group's JSON once per member of the page (five times per user in the load cycle).
         var memberships = new List<(string Member, string Group)>();
         var groupIds = new HashSet<string>(StringComparer.Ordinal);
-        using (var command = connection.CreateCommand())
+        using (var statement = connection.Statement(
+            """
+            SELECT m.member_id, m.group_id FROM group_members m
+            WHERE m.directory = $dir AND m.member_id IN (SELECT value FROM json_each($ids)) ORDER BY m.rowid;
+            """))
         {
-            command.CommandText =
-                """
-                SELECT m.member_id, m.group_id FROM group_members m
-                WHERE m.directory = $dir AND m.member_id IN (SELECT value FROM json_each($ids)) ORDER BY m.rowid;
-                """;
+            var command = statement.Command;
             command.Parameters.AddWithValue("$ids", IdsJson([.. resources.Select(r => r.Id)]));
             command.Parameters.AddWithValue("$dir", Directory);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -55,9 +55,9 @@ internal sealed class SqliteUserStore(
 
         // A group deleted in between has no row here and its memberships are left out, as the join did.
         var names = new Dictionary<string, string?>(groupIds.Count, StringComparer.Ordinal);
-        using (var command = connection.CreateCommand())
+        using (var statement = connection.Statement("SELECT g.id, json_extract(g.json, '$.displayName') FROM groups g WHERE g.id IN (SELECT value FROM json_each($ids));"))
         {
-            command.CommandText = "SELECT g.id, json_extract(g.json, '$.displayName') FROM groups g WHERE g.id IN (SELECT value FROM json_each($ids));";
+            var command = statement.Command;
             command.Parameters.AddWithValue("$ids", IdsJson(groupIds));
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -93,13 +93,13 @@ internal sealed class SqliteUserStore(
 
     protected override async Task AttachComputedAsync(SqliteConnection connection, SqliteTransaction? transaction, StoredResource resource, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText =
+        using var statement = connection.Statement(
             """
             SELECT g.id, json_extract(g.json, '$.displayName') FROM group_members m JOIN groups g ON g.id = m.group_id
             WHERE m.directory = $dir AND m.member_id = $id ORDER BY m.rowid;
-            """;
+            """,
+            transaction);
+        var command = statement.Command;
         command.Parameters.AddWithValue("$id", resource.Id);
         command.Parameters.AddWithValue("$dir", Directory);
         var groups = new JsonArray();
@@ -176,9 +176,8 @@ internal sealed class SqliteGroupStore(
 
             if (changed + added > 0)
             {
-                using var touch = connection.CreateCommand();
-                touch.Transaction = transaction;
-                touch.CommandText = "UPDATE groups SET version = version + 1, last_modified = $now WHERE id = $group;";
+                using var touchStatement = connection.Statement("UPDATE groups SET version = version + 1, last_modified = $now WHERE id = $group;", transaction);
+                var touch = touchStatement.Command;
                 touch.Parameters.AddWithValue("$group", groupId);
                 touch.Parameters.AddWithValue("$now", FormatTime(TimeProvider.GetUtcNow()));
                 await touch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -194,9 +193,10 @@ internal sealed class SqliteGroupStore(
         ArgumentNullException.ThrowIfNull(groupId);
         ArgumentOutOfRangeException.ThrowIfLessThan(startIndex, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var lease = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
         {
+            var connection = lease.Connection;
             // Deferred: a read snapshot that never takes the write lock.
             using var transaction = connection.BeginTransaction(deferred: true);
             using var command = connection.CreateCommand();
@@ -232,9 +232,10 @@ internal sealed class SqliteGroupStore(
     private async ValueTask<IReadOnlyList<GroupReference>> ListGroupsOfMemberCoreAsync(string memberId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(memberId);
-        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var lease = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
         {
+            var connection = lease.Connection;
             using var command = connection.CreateCommand();
             command.CommandText =
                 """

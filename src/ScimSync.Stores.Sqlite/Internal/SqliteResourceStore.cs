@@ -79,9 +79,10 @@ internal class SqliteResourceStore : IResourceStore
     private async ValueTask<StoreResult<StoredResource>> GetCoreAsync(string id, bool includeMembers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var lease = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
         {
+            var connection = lease.Connection;
             var resource = await ReadAsync(connection, null, id, includeMembers, cancellationToken).ConfigureAwait(false);
             return resource is null ? StoreResult.NotFound<StoredResource>() : StoreResult.Success(resource);
         }
@@ -111,9 +112,10 @@ internal class SqliteResourceStore : IResourceStore
 
         // Cursor pages follow the keyset (rowid, which a row keeps for life), whatever sortBy says.
         var sortColumn = after is not null || query.SortBy is null ? "t.rowid" : SortColumn(query.SortBy);
-        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var lease = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
         {
+            var connection = lease.Connection;
             if (filter is not null && sortColumn is not null)
             {
                 return StoreResult.Success(await PageInSqlAsync(connection, Where(filter), translator, sortColumn, query, startIndex, count, after, cancellationToken).ConfigureAwait(false));
@@ -135,11 +137,11 @@ internal class SqliteResourceStore : IResourceStore
         var id = ResourceIds.New(now);
         return await Database.WriteAsync(async (connection, transaction, cancellationToken) =>
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
             var columns = string.Join(", ", Table.Columns.Select(c => c.Column));
             var values = string.Join(", ", Table.Columns.Select(c => "$" + c.Column));
-            command.CommandText = $"INSERT INTO {Table.Name} (id, directory, {columns}, version, created, last_modified, json) VALUES ($id, $dir, {values}, 1, $now, $now, $json);";
+            using var statement = connection.Statement(
+                $"INSERT INTO {Table.Name} (id, directory, {columns}, version, created, last_modified, json) VALUES ($id, $dir, {values}, 1, $now, $now, $json);", transaction);
+            var command = statement.Command;
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$dir", Directory);
             AddColumnParameters(command, body);
@@ -190,10 +192,9 @@ internal class SqliteResourceStore : IResourceStore
                 return check.Status == StoreResultStatus.NotFound ? StoreResult.NotFound<StoredResource>() : StoreResult.VersionMismatch<StoredResource>();
             }
 
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
             var assignments = string.Join(", ", Table.Columns.Select(c => $"{c.Column} = ${c.Column}"));
-            command.CommandText = $"UPDATE {Table.Name} SET {assignments}, version = version + 1, last_modified = $now, json = $json WHERE id = $id;";
+            using var statement = connection.Statement($"UPDATE {Table.Name} SET {assignments}, version = version + 1, last_modified = $now, json = $json WHERE id = $id;", transaction);
+            var command = statement.Command;
             command.Parameters.AddWithValue("$id", id);
             AddColumnParameters(command, body);
             command.Parameters.AddWithValue("$now", FormatTime(TimeProvider.GetUtcNow()));
@@ -210,9 +211,8 @@ internal class SqliteResourceStore : IResourceStore
             await WriteEmailsAsync(connection, transaction, id, body, cancellationToken).ConfigureAwait(false);
             if (Table.HasMembers)
             {
-                using var clear = connection.CreateCommand();
-                clear.Transaction = transaction;
-                clear.CommandText = "DELETE FROM group_members WHERE group_id = $id;";
+                using var clearStatement = connection.Statement("DELETE FROM group_members WHERE group_id = $id;", transaction);
+                var clear = clearStatement.Command;
                 clear.Parameters.AddWithValue("$id", id);
                 await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 var error = await AddMembersAsync(connection, transaction, id, members ?? [], cancellationToken).ConfigureAwait(false);
@@ -303,9 +303,8 @@ internal class SqliteResourceStore : IResourceStore
     protected async Task<StoreResult<long>?> CheckVersionAsync(
         SqliteConnection connection, SqliteTransaction transaction, string id, string? expectedVersion, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT version FROM {Table.Name} WHERE id = $id AND directory = $dir;";
+        using var commandStatement = connection.Statement($"SELECT version FROM {Table.Name} WHERE id = $id AND directory = $dir;", transaction);
+        var command = commandStatement.Command;
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$dir", Directory);
         var version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -326,9 +325,8 @@ internal class SqliteResourceStore : IResourceStore
     protected async Task<StoredResource?> ReadAsync(
         SqliteConnection connection, SqliteTransaction? transaction, string id, bool includeMembers, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT {Columns} FROM {Table.Name} t WHERE t.id = $id AND t.directory = $dir;";
+        using var commandStatement = connection.Statement($"SELECT {Columns} FROM {Table.Name} t WHERE t.id = $id AND t.directory = $dir;", transaction);
+        var command = commandStatement.Command;
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$dir", Directory);
         StoredResource? resource;
@@ -354,9 +352,8 @@ internal class SqliteResourceStore : IResourceStore
     protected static async Task<List<GroupMember>> ReadMembersAsync(
         SqliteConnection connection, SqliteTransaction? transaction, string groupId, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT member_id, member_type, display FROM group_members WHERE group_id = $id ORDER BY rowid;";
+        using var commandStatement = connection.Statement("SELECT member_id, member_type, display FROM group_members WHERE group_id = $id ORDER BY rowid;", transaction);
+        var command = commandStatement.Command;
         command.Parameters.AddWithValue("$id", groupId);
         var members = new List<GroupMember>();
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -382,15 +379,12 @@ internal class SqliteResourceStore : IResourceStore
             return (0, null);
         }
 
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.Parameters.AddWithValue("$group", groupId);
-        command.Parameters.AddWithValue("$dir", Directory);
-        command.Parameters.AddWithValue("$members", MembersJson(members));
+        var json = MembersJson(members);
 
         // Insert first: the rows of the members that exist, typed by the table each lives in (one look-up in users,
         // and in groups only when that found nothing), in the request's order, which becomes the rowid order.
-        command.CommandText =
+        int added;
+        using (var insert = connection.Statement(
             """
             INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, display, directory)
             SELECT $group, m.id, CASE WHEN u.id IS NOT NULL THEN 'User' ELSE 'Group' END, m.display, $dir
@@ -399,8 +393,15 @@ internal class SqliteResourceStore : IResourceStore
             LEFT JOIN groups g ON u.id IS NULL AND g.id = m.id AND g.directory = $dir AND g.id <> $group
             WHERE u.id IS NOT NULL OR g.id IS NOT NULL
             ORDER BY m.k;
-            """;
-        var added = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            """,
+            transaction))
+        {
+            insert.Command.Parameters.AddWithValue("$group", groupId);
+            insert.Command.Parameters.AddWithValue("$dir", Directory);
+            insert.Command.Parameters.AddWithValue("$members", json);
+            added = await insert.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (added == CountDistinct(members))
         {
             // Every member named was inserted, so every one exists: the usual case (new members) needs no second query.
@@ -411,13 +412,16 @@ internal class SqliteResourceStore : IResourceStore
         // latter, in the request's order, is refused; the caller's result then rolls back the rows inserted above.
         // (json_each walks the array in order; an ORDER BY here made SQLite sort through a temporary B-tree and cost
         // twenty times the look-ups themselves.)
-        command.CommandText =
+        using var find = connection.Statement(
             """
             SELECT m.id FROM (SELECT json_extract(j.value, '$.value') AS id FROM json_each($members) j) m
             WHERE NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = $group AND member_id = m.id)
             LIMIT 1;
-            """;
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string missing
+            """,
+            transaction);
+        find.Command.Parameters.AddWithValue("$group", groupId);
+        find.Command.Parameters.AddWithValue("$members", json);
+        return await find.Command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string missing
             ? (0, ScimError.InvalidValue($"Member '{missing}' is not an existing User or Group."))
             : (added, null);
     }
@@ -442,9 +446,8 @@ internal class SqliteResourceStore : IResourceStore
             return 0;
         }
 
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "DELETE FROM group_members WHERE group_id = $group AND member_id IN (SELECT value FROM json_each($ids));";
+        using var commandStatement = connection.Statement("DELETE FROM group_members WHERE group_id = $group AND member_id IN (SELECT value FROM json_each($ids));", transaction);
+        var command = commandStatement.Command;
         command.Parameters.AddWithValue("$group", groupId);
         command.Parameters.AddWithValue("$ids", IdsJson(memberIds));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -515,11 +518,12 @@ internal class SqliteResourceStore : IResourceStore
             return;
         }
 
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "DELETE FROM user_emails WHERE user_id = $id;";
-        command.Parameters.AddWithValue("$id", id);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        using (var delete = connection.Statement("DELETE FROM user_emails WHERE user_id = $id;", transaction))
+        {
+            delete.Command.Parameters.AddWithValue("$id", id);
+            await delete.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var emails = new HashSet<(string? Type, string Value)>();
         foreach (var property in body)
         {
@@ -540,7 +544,9 @@ internal class SqliteResourceStore : IResourceStore
             return;
         }
 
-        command.CommandText = "INSERT INTO user_emails (user_id, directory, type_key, value_key) VALUES ($id, $dir, $type, $value);";
+        using var insert = connection.Statement("INSERT INTO user_emails (user_id, directory, type_key, value_key) VALUES ($id, $dir, $type, $value);", transaction);
+        var command = insert.Command;
+        command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$dir", Directory);
         var type = command.Parameters.Add("$type", SqliteType.Text);
         var valueKey = command.Parameters.Add("$value", SqliteType.Text);
@@ -673,9 +679,10 @@ internal class SqliteResourceStore : IResourceStore
         var translator = new SqlFilterTranslator(Table, ResourceType.Schema.Id, Directory);
         var where = Where(translator.TranslateAll(filter) ?? throw new ArgumentException("The filter cannot run in SQL.", nameof(filter)));
         var plan = new List<string>();
-        var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var lease = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
         {
+            var connection = lease.Connection;
             foreach (var sql in new[] { CountSql(where), PageSql(where, "t.rowid", SortOrder.Ascending, cursor: false) })
             {
                 using var command = connection.CreateCommand();
@@ -734,18 +741,16 @@ internal class SqliteResourceStore : IResourceStore
         }
         else
         {
-            using (var countCommand = connection.CreateCommand())
-            {
-                countCommand.CommandText = CountSql(where);
-                countCommand.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
-                total = Convert.ToInt32(await countCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            }
+            using var countStatement = connection.Statement(CountSql(where));
+            var countCommand = countStatement.Command;
+            countCommand.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+            total = Convert.ToInt32(await countCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
 
         if (!anchored && count > 0 && (after is not null || startIndex <= total))
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = PageSql(where, sortColumn, query.SortOrder, after is not null);
+            using var statement = connection.Statement(PageSql(where, sortColumn, query.SortOrder, after is not null));
+            var command = statement.Command;
             command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
 
             // A cursor page reads one row more, to know whether another page follows.
@@ -799,9 +804,8 @@ internal class SqliteResourceStore : IResourceStore
         if (startIndex <= total)
         {
             var seek = _anchors.Find(connection, transaction, deletes, startIndex - 1L);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid >= $from ORDER BY t.rowid LIMIT $limit OFFSET $offset;";
+            using var commandStatement = connection.Statement($"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid >= $from ORDER BY t.rowid LIMIT $limit OFFSET $offset;", transaction);
+            var command = commandStatement.Command;
             command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
             command.Parameters.AddWithValue("$from", seek?.From ?? long.MinValue);
             command.Parameters.AddWithValue("$limit", count);

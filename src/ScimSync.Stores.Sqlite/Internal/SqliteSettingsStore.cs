@@ -47,9 +47,10 @@ internal sealed class SqliteSettingsStore(SqliteDatabase database, TimeProvider 
     private async ValueTask<IReadOnlyList<ScimSetting>> ReadAllCoreAsync(CancellationToken cancellationToken)
     {
         var settings = new List<ScimSetting>();
-        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var lease = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
         {
+            var connection = lease.Connection;
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT key, value, version FROM setting_documents;";
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

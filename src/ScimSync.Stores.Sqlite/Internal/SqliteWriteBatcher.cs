@@ -111,9 +111,10 @@ internal sealed class SqliteWriteBatcher : IDisposable
     {
         try
         {
-            var connection = await _database.OpenForWriteAsync(CancellationToken.None).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            var lease = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            await using (lease.ConfigureAwait(false))
             {
+                var connection = lease.Connection;
                 using var gate = await _database.EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
                 using var transaction = connection.BeginTransaction();
                 foreach (var item in batch)

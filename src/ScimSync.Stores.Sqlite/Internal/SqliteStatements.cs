@@ -1,0 +1,59 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace ScimSync.Stores.Sqlite.Internal;
+
+/// <summary>
+/// Prepared statements kept per open connection. Microsoft.Data.Sqlite compiles a command's SQL when the command first
+/// runs and keeps the compiled statement as long as the command lives, but every new command compiles afresh; for the
+/// short statements of a SCIM request, compiling (parsing, name resolution, query planning) cost about as much as
+/// running them. The database's connections stay open between uses (<see cref="SqliteDatabase.OpenAsync"/>), so a
+/// command kept with its connection runs its statement again without compiling it.
+/// </summary>
+internal static class SqliteStatements
+{
+    /// <summary>The most statements kept per connection: the store's own, plus the filter shapes seen most.</summary>
+    public const int MaxPerConnection = 64;
+
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> s_kept = new();
+
+    /// <summary>
+    /// Lends a command for <paramref name="sql"/> on <paramref name="connection"/>, prepared already when the
+    /// connection ran that SQL before. Dispose the returned value (not the command) once its reader is disposed.
+    /// </summary>
+    /// <remarks>A connection is used by one operation at a time, so its statements need no lock.</remarks>
+    public static Statement Statement(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        var kept = s_kept.GetValue(connection, static _ => new Dictionary<string, SqliteCommand>(StringComparer.Ordinal));
+
+        // Taken out while in use: the same SQL asked for again before this one is given back gets a command of its own.
+        if (!kept.Remove(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+        }
+
+        command.Transaction = transaction;
+        return new Statement(command, kept, sql);
+    }
+}
+
+/// <summary>A command lent by <see cref="SqliteStatements.Statement"/>; disposing it keeps it for the next use.</summary>
+internal readonly struct Statement(SqliteCommand command, Dictionary<string, SqliteCommand> kept, string sql) : IDisposable
+{
+    public SqliteCommand Command => command;
+
+    public void Dispose()
+    {
+        if (kept.Count >= SqliteStatements.MaxPerConnection || !string.Equals(command.CommandText, sql, StringComparison.Ordinal) || !kept.TryAdd(sql, command))
+        {
+            command.Dispose();
+            return;
+        }
+
+        command.Parameters.Clear();
+        command.Transaction = null;
+    }
+}
