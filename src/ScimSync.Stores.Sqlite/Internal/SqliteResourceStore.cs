@@ -26,6 +26,13 @@ internal class SqliteResourceStore : IResourceStore
     private readonly string[] _sortableColumns;
     private readonly SqlitePageAnchors _anchors;
 
+    // The statements whose text depends only on the table, built once: they run on every request and are found again
+    // in each connection's prepared statements (SqliteStatements) by this text.
+    private readonly string _insertSql;
+    private readonly string _updateSql;
+    private readonly string _versionSql;
+    private readonly string _readSql;
+
     public SqliteResourceStore(
         SqliteDatabase database,
         string directory,
@@ -55,6 +62,13 @@ internal class SqliteResourceStore : IResourceStore
 
         _sortableColumns = [.. table.Columns.Select(c => c.Attribute)];
         _anchors = new SqlitePageAnchors(table.Name, directory);
+        var columns = string.Join(", ", table.Columns.Select(c => c.Column));
+        var values = string.Join(", ", table.Columns.Select(c => "$" + c.Column));
+        var assignments = string.Join(", ", table.Columns.Select(c => $"{c.Column} = ${c.Column}"));
+        _insertSql = $"INSERT INTO {table.Name} (id, directory, {columns}, version, created, last_modified, json) VALUES ($id, $dir, {values}, 1, $now, $now, $json);";
+        _updateSql = $"UPDATE {table.Name} SET {assignments}, version = version + 1, last_modified = $now, json = $json WHERE id = $id;";
+        _versionSql = $"SELECT version FROM {table.Name} WHERE id = $id AND directory = $dir;";
+        _readSql = $"SELECT {Columns} FROM {table.Name} t WHERE t.id = $id AND t.directory = $dir;";
         Capabilities = new ResourceStoreCapabilities(pushed, maxScannedResources, SupportsSorting: true) { SupportsCursor = true };
     }
 
@@ -137,10 +151,7 @@ internal class SqliteResourceStore : IResourceStore
         var id = ResourceIds.New(now);
         return await Database.WriteAsync(async (connection, transaction, cancellationToken) =>
         {
-            var columns = string.Join(", ", Table.Columns.Select(c => c.Column));
-            var values = string.Join(", ", Table.Columns.Select(c => "$" + c.Column));
-            using var statement = connection.Statement(
-                $"INSERT INTO {Table.Name} (id, directory, {columns}, version, created, last_modified, json) VALUES ($id, $dir, {values}, 1, $now, $now, $json);", transaction);
+            using var statement = connection.Statement(_insertSql, transaction);
             var command = statement.Command;
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$dir", Directory);
@@ -192,8 +203,7 @@ internal class SqliteResourceStore : IResourceStore
                 return check.Status == StoreResultStatus.NotFound ? StoreResult.NotFound<StoredResource>() : StoreResult.VersionMismatch<StoredResource>();
             }
 
-            var assignments = string.Join(", ", Table.Columns.Select(c => $"{c.Column} = ${c.Column}"));
-            using var statement = connection.Statement($"UPDATE {Table.Name} SET {assignments}, version = version + 1, last_modified = $now, json = $json WHERE id = $id;", transaction);
+            using var statement = connection.Statement(_updateSql, transaction);
             var command = statement.Command;
             command.Parameters.AddWithValue("$id", id);
             AddColumnParameters(command, body);
@@ -303,7 +313,7 @@ internal class SqliteResourceStore : IResourceStore
     protected async Task<StoreResult<long>?> CheckVersionAsync(
         SqliteConnection connection, SqliteTransaction transaction, string id, string? expectedVersion, CancellationToken cancellationToken)
     {
-        using var commandStatement = connection.Statement($"SELECT version FROM {Table.Name} WHERE id = $id AND directory = $dir;", transaction);
+        using var commandStatement = connection.Statement(_versionSql, transaction);
         var command = commandStatement.Command;
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$dir", Directory);
@@ -325,7 +335,7 @@ internal class SqliteResourceStore : IResourceStore
     protected async Task<StoredResource?> ReadAsync(
         SqliteConnection connection, SqliteTransaction? transaction, string id, bool includeMembers, CancellationToken cancellationToken)
     {
-        using var commandStatement = connection.Statement($"SELECT {Columns} FROM {Table.Name} t WHERE t.id = $id AND t.directory = $dir;", transaction);
+        using var commandStatement = connection.Statement(_readSql, transaction);
         var command = commandStatement.Command;
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$dir", Directory);
