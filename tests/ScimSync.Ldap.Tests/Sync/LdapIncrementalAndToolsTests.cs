@@ -186,6 +186,8 @@ public sealed class LdapIncrementalAndToolsTests
             await WaitForAsync(async () => (await state.GetAsync(Corp))?.LastRun is not null);
             Assert.Equal(47, (await host.UsersAsync()).Count);
 
+            // The clock moves only once the service waits for its next run (the wait starts from the clock's time).
+            await WaitForAsync(() => host.Time.LongWaits == 1);
             host.Time.Advance(TimeSpan.FromMinutes(59));
             await Task.Delay(50);
             Assert.Equal(1, host.Directory.Connects);
@@ -194,11 +196,13 @@ public sealed class LdapIncrementalAndToolsTests
             await WaitForAsync(async () => (await state.GetAsync(Corp))?.RunsSinceFull == 1);
             Assert.Equal(2, host.Directory.Connects);
 
+            await WaitForAsync(() => host.Time.LongWaits == 2);
             host.Time.Advance(TimeSpan.FromHours(1));
             await WaitForAsync(async () => (await state.GetAsync(Corp))?.RunsSinceFull == 2);
             Assert.Equal(3, host.Directory.Connects);
 
             // Every third run is full: full, incremental, incremental, full.
+            await WaitForAsync(() => host.Time.LongWaits == 3);
             host.Time.Advance(TimeSpan.FromHours(1));
             await WaitForAsync(async () => (await state.GetAsync(Corp))?.RunsSinceFull == 0 && host.Directory.Connects == 4);
         }

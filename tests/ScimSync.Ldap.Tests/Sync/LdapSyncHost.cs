@@ -16,7 +16,7 @@ public sealed class LdapSyncHost : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    private LdapSyncHost(ServiceProvider services, FakeLdapDirectory directory, FakeTimeProvider time)
+    private LdapSyncHost(ServiceProvider services, FakeLdapDirectory directory, WaitCountingTimeProvider time)
     {
         _services = services;
         Directory = directory;
@@ -25,7 +25,7 @@ public sealed class LdapSyncHost : IAsyncDisposable
 
     public FakeLdapDirectory Directory { get; }
 
-    public FakeTimeProvider Time { get; }
+    public WaitCountingTimeProvider Time { get; }
 
     public IServiceProvider Services => _services;
 
@@ -41,7 +41,7 @@ public sealed class LdapSyncHost : IAsyncDisposable
         string? sqlitePath = null,
         string connection = Connection)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+        var time = new WaitCountingTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(time);
@@ -90,4 +90,26 @@ public sealed class LdapSyncHost : IAsyncDisposable
         (group.Resource["members"] as JsonArray ?? []).Select(m => (string)m!["value"]!);
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
+}
+
+/// <summary>
+/// A fake clock that counts the long waits started on it (a scheduler waiting for its next run), so a test can advance
+/// the clock only once the wait is registered. Advancing before that would start the wait from the later time.
+/// </summary>
+public sealed class WaitCountingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private int _longWaits;
+
+    /// <summary>Gets the number of timers created with a due time of a minute or more.</summary>
+    public int LongWaits => Volatile.Read(ref _longWaits);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        if (dueTime >= TimeSpan.FromMinutes(1))
+        {
+            Interlocked.Increment(ref _longWaits);
+        }
+
+        return base.CreateTimer(callback, state, dueTime, period);
+    }
 }
