@@ -152,6 +152,37 @@ public abstract class ScimProtocolConformanceTests : IAsyncLifetime
         Assert.Equal(Name("renamed"), (await GetJsonAsync($"Groups/{group}?attributes=displayName"))["displayName"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// RFC 7643 §4.1.2 and §4.2: a User's <c>groups</c> and a Group's <c>members</c> carry <c>$ref</c>s to the
+    /// resources, in single reads and in lists; an empty member list is left out; <c>meta.location</c> is the URL.
+    /// </summary>
+    [Fact]
+    public async Task References_InGroupsAndMembers()
+    {
+        var alice = await CreateUserAsync(Name("ref-alice"));
+        var group = await CreateAsync("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"{{Name("ref-group")}}","members":[{"value":"{{alice}}"}]}""");
+        var empty = await CreateAsync("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"{{Name("ref-empty")}}"}""");
+
+        var user = await GetJsonAsync($"Users/{alice}");
+        var reference = Assert.Single(user["groups"]!.AsArray())!;
+        Assert.Equal(group, reference["value"]!.GetValue<string>());
+        Assert.Equal(Name("ref-group"), reference["display"]!.GetValue<string>());
+        Assert.EndsWith($"/Groups/{group}", reference["$ref"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith($"/Users/{alice}", user["meta"]!["location"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var listed = await GetJsonAsync("Users?attributes=groups&filter=" + Uri.EscapeDataString($"id eq \"{alice}\""));
+        var listedReference = Assert.Single(Assert.Single(listed["Resources"]!.AsArray())!["groups"]!.AsArray())!;
+        Assert.EndsWith($"/Groups/{group}", listedReference["$ref"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var member = Assert.Single((await GetJsonAsync($"Groups/{group}"))["members"]!.AsArray())!;
+        Assert.Equal(alice, member["value"]!.GetValue<string>());
+        Assert.EndsWith($"/Users/{alice}", member["$ref"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var emptyGroup = await GetJsonAsync($"Groups/{empty}");
+        Assert.False(emptyGroup.ContainsKey("members"), emptyGroup.ToJsonString());
+        Assert.Equal(Name("ref-empty"), emptyGroup["displayName"]!.GetValue<string>());
+    }
+
     /// <summary>Okta: paged lookup, create, full replace to deactivate, group push with replace of members.</summary>
     [Fact]
     public async Task Okta_UserAndGroupPush()

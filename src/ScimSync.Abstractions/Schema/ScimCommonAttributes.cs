@@ -76,4 +76,18 @@ public static class ScimCommonAttributes
 
         return null;
     }
+
+    /// <summary>Finds a common attribute by name, ignoring case, without a string for the name.</summary>
+    internal static ScimAttributeDefinition? Find(ReadOnlySpan<char> name)
+    {
+        foreach (var attribute in All)
+        {
+            if (name.Equals(attribute.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
 }

@@ -9,6 +9,7 @@ namespace ScimSync.Schema;
 public sealed class ScimSchemaDefinition
 {
     private readonly FrozenDictionary<string, ScimAttributeDefinition> _byName;
+    private readonly FrozenDictionary<string, ScimAttributeDefinition>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
 
     /// <summary>Initializes a new schema.</summary>
     /// <param name="id">The schema URN, for example <c>urn:ietf:params:scim:schemas:core:2.0:User</c>.</param>
@@ -34,6 +35,7 @@ public sealed class ScimSchemaDefinition
         }
 
         _byName = byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
         WrittenWholeByDefault = Attributes.All(a =>
             a.Returned is ScimReturned.Default or ScimReturned.Always && !a.HasNeverReturnedSubAttribute);
     }
@@ -65,4 +67,8 @@ public sealed class ScimSchemaDefinition
         ArgumentNullException.ThrowIfNull(name);
         return _byName.GetValueOrDefault(name);
     }
+
+    /// <summary>Finds a top-level attribute by name, ignoring case, without a string for the name.</summary>
+    internal ScimAttributeDefinition? FindAttribute(ReadOnlySpan<char> name) =>
+        _byNameSpan.TryGetValue(name, out var attribute) ? attribute : null;
 }

@@ -35,7 +35,7 @@ namespace ScimSync.Serialization;
 /// Canonical resources hold no JSON <c>null</c> (RFC 7643 §2.5: null is unassigned; the reader drops them).
 /// </para>
 /// </remarks>
-public static class ScimProjection
+public static partial class ScimProjection
 {
     /// <summary>Writes the projected representation of <paramref name="resource"/> straight to a writer.</summary>
     /// <param name="writer">The writer.</param>

@@ -1,5 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ScimSync.Stores;
@@ -16,7 +17,169 @@ namespace ScimSync.Stores;
 /// <param name="Version">An opaque version that changes on every modification (the ETag value without quotes).</param>
 /// <param name="Created">When the resource was created.</param>
 /// <param name="LastModified">When the resource was last modified.</param>
-public sealed record StoredResource(string Id, JsonObject Resource, string Version, DateTimeOffset Created, DateTimeOffset LastModified);
+public sealed record StoredResource(string Id, JsonObject Resource, string Version, DateTimeOffset Created, DateTimeOffset LastModified)
+{
+    private JsonObject? _resource = Resource;
+    private ReadOnlyMemory<byte> _json;
+    private List<KeyValuePair<string, JsonNode?>>? _derived;
+
+    /// <summary>
+    /// Initializes a resource from the UTF-8 JSON object its store keeps. <see cref="Resource"/> is parsed from it on
+    /// first use; until then a response can be written straight from these bytes
+    /// (<see cref="Serialization.ScimProjection.TryWriteStored"/>), without building a node per attribute.
+    /// </summary>
+    /// <param name="id">The service provider's identifier.</param>
+    /// <param name="json">
+    /// The attributes as a UTF-8 JSON object, in canonical form, without <c>id</c> and <c>meta</c> and without the
+    /// attributes the store derives (a User's <c>groups</c>, a Group's <c>members</c>): set those with
+    /// <see cref="SetDerivedAttribute"/>. The bytes must not change while this instance lives.
+    /// </param>
+    /// <param name="version">An opaque version that changes on every modification (the ETag value without quotes).</param>
+    /// <param name="created">When the resource was created.</param>
+    /// <param name="lastModified">When the resource was last modified.</param>
+    public StoredResource(string id, ReadOnlyMemory<byte> json, string version, DateTimeOffset created, DateTimeOffset lastModified)
+        : this(id, (JsonObject)null!, version, created, lastModified)
+    {
+        _json = json;
+    }
+
+    private StoredResource(StoredResource original)
+    {
+        Id = original.Id;
+        Version = original.Version;
+        Created = original.Created;
+        LastModified = original.LastModified;
+        _resource = original._resource;
+        _json = original._json;
+        // Each copy parses into a resource of its own, so each needs derived values of its own (a node has one parent).
+        _derived = original._derived?.ConvertAll(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value?.DeepClone()));
+    }
+
+    /// <summary>Gets the attributes, in canonical form. Owned by the caller after it is returned.</summary>
+    /// <remarks>
+    /// A resource initialized from UTF-8 JSON is parsed here on first use, with its derived attributes added; from then
+    /// on this object is the resource, and the bytes are no longer used.
+    /// </remarks>
+    public JsonObject Resource
+    {
+        get => _resource ?? Materialize();
+        init
+        {
+            _resource = value;
+            _json = default;
+            _derived = null;
+        }
+    }
+
+    /// <summary>
+    /// Gets the attributes set with <see cref="SetDerivedAttribute"/> that are not part of <see cref="Resource"/> yet
+    /// (it has not been read since); empty once it has.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, JsonNode?>> DerivedAttributes => (IReadOnlyList<KeyValuePair<string, JsonNode?>>?)_derived ?? [];
+
+    /// <summary>The stored UTF-8 JSON while <see cref="Resource"/> has not been read; empty after.</summary>
+    internal ReadOnlyMemory<byte> Utf8Json => _resource is null ? _json : default;
+
+    /// <summary>
+    /// Sets a top-level attribute the store derives rather than keeps (a User's <c>groups</c>), as
+    /// <c>Resource[name] = value</c> does, but without parsing the stored JSON when it has not been parsed yet.
+    /// </summary>
+    /// <param name="name">The attribute name, as the schema spells it.</param>
+    /// <param name="value">The value; <see langword="null"/> leaves the attribute out of responses.</param>
+    public void SetDerivedAttribute(string name, JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_resource is not null)
+        {
+            _resource[name] = value;
+            return;
+        }
+
+        _derived ??= [];
+        for (var i = 0; i < _derived.Count; i++)
+        {
+            if (string.Equals(_derived[i].Key, name, StringComparison.Ordinal))
+            {
+                _derived[i] = new(name, value);
+                return;
+            }
+        }
+
+        _derived.Add(new(name, value));
+    }
+
+    /// <summary>
+    /// Whether the resource has a top-level attribute of this name (compared as <see cref="JsonObject.ContainsKey"/>
+    /// does), without parsing the stored JSON when it has not been parsed yet.
+    /// </summary>
+    /// <param name="name">The attribute name.</param>
+    /// <returns><see langword="true"/> when the attribute is present, even with a <see langword="null"/> value.</returns>
+    public bool ContainsAttribute(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_resource is not null)
+        {
+            return _resource.ContainsKey(name);
+        }
+
+        foreach (var (key, _) in DerivedAttributes)
+        {
+            if (string.Equals(key, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return ContainsStored(name) ?? Resource.ContainsKey(name);
+    }
+
+    // Null when the stored JSON is not an object the reader gets through; the parse then reports it as it always has.
+    private bool? ContainsStored(string name)
+    {
+        var reader = new Utf8JsonReader(_json.Span);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(name))
+                {
+                    return true;
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+
+            return reader.TokenType == JsonTokenType.EndObject ? false : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private JsonObject Materialize()
+    {
+        var resource = _json.IsEmpty ? [] : JsonNode.Parse(_json.Span) as JsonObject ?? [];
+        if (_derived is not null)
+        {
+            foreach (var (name, value) in _derived)
+            {
+                resource[name] = value;
+            }
+        }
+
+        _resource = resource;
+        _json = default;
+        _derived = null;
+        return resource;
+    }
+}
 
 /// <summary>One page of a list query.</summary>
 /// <param name="Resources">The resources of the page, in order.</param>

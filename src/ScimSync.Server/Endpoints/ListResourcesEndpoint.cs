@@ -74,7 +74,7 @@ internal sealed class ListResourcesEndpoint
         writer.WriteStartArray("Resources");
         foreach (var (stored, handler) in items)
         {
-            Serialization.ScimProjection.WriteTo(writer, ScimResourceWriter.ToWire(stored, handler, baseUrl), handler.Type, text.Attributes, text.ExcludedAttributes);
+            ScimResourceWriter.Write(writer, stored, handler, baseUrl, text.Attributes, text.ExcludedAttributes);
         }
 
         writer.WriteEndArray();

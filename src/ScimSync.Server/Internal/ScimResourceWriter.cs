@@ -1,6 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ScimSync.Patching;
@@ -13,10 +14,27 @@ namespace ScimSync.Server.Internal;
 internal static class ScimResourceWriter
 {
     /// <summary>
+    /// Writes the wire form of a stored resource with the projection of <paramref name="attributes"/> and
+    /// <paramref name="excluded"/>: straight from the store's UTF-8 when it handed the resource over so and nobody has
+    /// read <see cref="StoredResource.Resource"/> since (<see cref="Serialization.ScimProjection.TryWriteStored"/>),
+    /// otherwise through <see cref="ToWire"/>. The output is the same either way.
+    /// </summary>
+    public static void Write(
+        Utf8JsonWriter writer, StoredResource stored, ScimResourceHandler handler, string baseUrl, IReadOnlyList<AttributePath>? attributes, IReadOnlyList<AttributePath>? excluded)
+    {
+        var meta = Meta(stored, handler, baseUrl);
+        CompleteDerived(stored, handler, baseUrl);
+        if (!Serialization.ScimProjection.TryWriteStored(writer, stored, handler.Type, meta, attributes, excluded))
+        {
+            Serialization.ScimProjection.WriteTo(writer, ToWire(stored, handler, baseUrl, meta), handler.Type, attributes, excluded);
+        }
+    }
+
+    /// <summary>
     /// Builds the wire form by moving the stored attributes into it (a store hands the caller ownership of what it
     /// returns, IResourceStore's contract), so nothing is copied: <paramref name="stored"/>'s resource is left empty.
     /// </summary>
-    public static JsonObject ToWire(StoredResource stored, ScimResourceHandler handler, string baseUrl)
+    public static JsonObject ToWire(StoredResource stored, ScimResourceHandler handler, string baseUrl, JsonObject? meta = null)
     {
         var wire = new JsonObject();
         var properties = new KeyValuePair<string, JsonNode?>[stored.Resource.Count];
@@ -54,50 +72,27 @@ internal static class ScimResourceWriter
         }
         else if (handler.IsGroup && wire["members"] is JsonArray members)
         {
-            foreach (var member in members.OfType<JsonObject>())
-            {
-                if (member["value"] is JsonValue value && value.TryGetValue<string>(out var id) && member["$ref"] is null)
-                {
-                    var endpoint = member["type"]?.GetValue<string>() == "Group" ? "/Groups/" : "/Users/";
-                    member["$ref"] = baseUrl + endpoint + Uri.EscapeDataString(id);
-                }
-            }
+            AddMemberReferences(members, baseUrl);
         }
 
         if (!handler.IsGroup && wire["groups"] is JsonArray groups)
         {
-            foreach (var group in groups.OfType<JsonObject>())
-            {
-                if (group["value"] is JsonValue value && value.TryGetValue<string>(out var id) && group["$ref"] is null)
-                {
-                    group["$ref"] = baseUrl + "/Groups/" + Uri.EscapeDataString(id);
-                }
-            }
+            AddGroupReferences(groups, baseUrl);
         }
 
-        wire["meta"] = new JsonObject
-        {
-            ["resourceType"] = handler.Type.Name,
-            ["created"] = FormatTime(stored.Created),
-            ["lastModified"] = FormatTime(stored.LastModified),
-            ["location"] = Location(baseUrl, handler, stored.Id),
-            ["version"] = ScimRequest.ETag(stored.Version),
-        };
+        wire["meta"] = meta ?? Meta(stored, handler, baseUrl);
         return wire;
     }
 
     public static string Location(string baseUrl, ScimResourceHandler handler, string id) =>
         string.Concat(baseUrl, handler.Type.Endpoint, "/", Uri.EscapeDataString(id));
 
-    public static IResult Respond(int status, StoredResource stored, ScimResourceHandler handler, string baseUrl, IReadOnlyList<AttributePath>? attributes, IReadOnlyList<AttributePath>? excluded, bool withLocation = false)
-    {
-        var wire = ToWire(stored, handler, baseUrl);
-        return ScimResults.Json(
+    public static IResult Respond(int status, StoredResource stored, ScimResourceHandler handler, string baseUrl, IReadOnlyList<AttributePath>? attributes, IReadOnlyList<AttributePath>? excluded, bool withLocation = false) =>
+        ScimResults.Json(
             status,
-            writer => Serialization.ScimProjection.WriteTo(writer, wire, handler.Type, attributes, excluded),
+            writer => Write(writer, stored, handler, baseUrl, attributes, excluded),
             ScimRequest.ETag(stored.Version),
             withLocation ? Location(baseUrl, handler, stored.Id) : null);
-    }
 
     /// <summary>Whether a response with these parameters contains <c>members</c> (so whether to load them).</summary>
     public static bool SelectsMembers(ScimResourceHandler handler, IReadOnlyList<AttributePath>? attributes, IReadOnlyList<AttributePath>? excluded)
@@ -117,6 +112,63 @@ internal static class ScimResourceWriter
         bool IsMembers(AttributePath p) =>
             string.Equals(p.AttributeName, "members", StringComparison.OrdinalIgnoreCase) &&
             (p.SchemaUri is null || string.Equals(p.SchemaUri, handler.Type.Schema.Id, StringComparison.OrdinalIgnoreCase));
+    }
+
+    // RFC 7643 §3.1: meta.version equals the ETag; meta.location is the resource's URL.
+    private static JsonObject Meta(StoredResource stored, ScimResourceHandler handler, string baseUrl) => new()
+    {
+        ["resourceType"] = handler.Type.Name,
+        ["created"] = FormatTime(stored.Created),
+        ["lastModified"] = FormatTime(stored.LastModified),
+        ["location"] = Location(baseUrl, handler, stored.Id),
+        ["version"] = ScimRequest.ETag(stored.Version),
+    };
+
+    // What ToWire does to members and groups, for the ones a store set as derived attributes (still outside Resource).
+    private static void CompleteDerived(StoredResource stored, ScimResourceHandler handler, string baseUrl)
+    {
+        var emptyMembers = false;
+        foreach (var (name, value) in stored.DerivedAttributes)
+        {
+            if (handler.IsGroup && name == "members" && value is JsonArray members)
+            {
+                emptyMembers = members.Count == 0;
+                AddMemberReferences(members, baseUrl);
+            }
+            else if (!handler.IsGroup && name == "groups" && value is JsonArray groups)
+            {
+                AddGroupReferences(groups, baseUrl);
+            }
+        }
+
+        if (emptyMembers)
+        {
+            // RFC 7643 §2.5: an empty multi-valued attribute is unassigned and is not returned.
+            stored.SetDerivedAttribute("members", null);
+        }
+    }
+
+    private static void AddMemberReferences(JsonArray members, string baseUrl)
+    {
+        foreach (var member in members.OfType<JsonObject>())
+        {
+            if (member["value"] is JsonValue value && value.TryGetValue<string>(out var id) && member["$ref"] is null)
+            {
+                var endpoint = member["type"]?.GetValue<string>() == "Group" ? "/Groups/" : "/Users/";
+                member["$ref"] = baseUrl + endpoint + Uri.EscapeDataString(id);
+            }
+        }
+    }
+
+    private static void AddGroupReferences(JsonArray groups, string baseUrl)
+    {
+        foreach (var group in groups.OfType<JsonObject>())
+        {
+            if (group["value"] is JsonValue value && value.TryGetValue<string>(out var id) && group["$ref"] is null)
+            {
+                group["$ref"] = baseUrl + "/Groups/" + Uri.EscapeDataString(id);
+            }
+        }
     }
 
     private static string FormatTime(DateTimeOffset time) =>

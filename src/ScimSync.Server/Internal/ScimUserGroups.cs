@@ -41,7 +41,7 @@ internal static class ScimUserGroups
     {
         foreach (var user in users)
         {
-            if (user.Resource.ContainsKey("groups"))
+            if (user.ContainsAttribute("groups"))
             {
                 continue;
             }
@@ -66,7 +66,7 @@ internal static class ScimUserGroups
                 array.Add(value);
             }
 
-            user.Resource["groups"] = array;
+            user.SetDerivedAttribute("groups", array);
         }
     }
 }

@@ -86,7 +86,7 @@ internal sealed class SqliteUserStore(
         {
             if (byId.TryGetValue(resource.Id, out var groups))
             {
-                resource.Resource["groups"] = groups;
+                resource.SetDerivedAttribute("groups", groups);
             }
         }
     }
@@ -113,7 +113,7 @@ internal sealed class SqliteUserStore(
 
         if (groups.Count > 0)
         {
-            resource.Resource["groups"] = groups;
+            resource.SetDerivedAttribute("groups", groups);
         }
     }
 

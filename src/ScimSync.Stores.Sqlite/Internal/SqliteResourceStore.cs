@@ -353,7 +353,7 @@ internal class SqliteResourceStore : IResourceStore
         await AttachComputedAsync(connection, transaction, resource, cancellationToken).ConfigureAwait(false);
         if (includeMembers && Table.HasMembers)
         {
-            resource.Resource["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false));
+            resource.SetDerivedAttribute("members", GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false)));
         }
 
         return resource;
@@ -499,11 +499,11 @@ internal class SqliteResourceStore : IResourceStore
 
     private static StoredResource ReadRow(SqliteDataReader reader)
     {
-        // The column's UTF-8 bytes as SQLite holds them: no detour through a UTF-16 string and back.
-        var json = JsonNode.Parse(reader.GetFieldValue<byte[]>(4)) as JsonObject ?? [];
+        // The column's UTF-8 bytes as SQLite holds them: no detour through a UTF-16 string and back. They are parsed
+        // only when somebody reads the resource; a response can be written from them directly.
         return new StoredResource(
             reader.GetString(0),
-            json,
+            reader.GetFieldValue<byte[]>(4),
             reader.GetInt64(1).ToString(CultureInfo.InvariantCulture),
             ParseTime(reader.GetString(2)),
             ParseTime(reader.GetString(3)));
@@ -784,7 +784,7 @@ internal class SqliteResourceStore : IResourceStore
         {
             foreach (var resource in page)
             {
-                resource.Resource["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, null, resource.Id, cancellationToken).ConfigureAwait(false));
+                resource.SetDerivedAttribute("members", GroupMemberJson.ToJson(await ReadMembersAsync(connection, null, resource.Id, cancellationToken).ConfigureAwait(false)));
             }
         }
 

@@ -203,7 +203,7 @@ public sealed class ScimProjectionTests
     // before the attribute name, then an optional ".sub".
     private static AttributePath[]? Paths(string? list) => list?.Split(',').Select(Path).ToArray();
 
-    private static AttributePath Path(string text)
+    internal static AttributePath Path(string text)
     {
         string? schema = null;
         if (text.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))

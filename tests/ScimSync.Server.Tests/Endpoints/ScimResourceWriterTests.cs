@@ -62,6 +62,64 @@ public sealed class ScimResourceWriterTests
         Assert.Equal("https://host/scim/v2/Groups/g-1", (string?)user["groups"]![0]!["$ref"]);
     }
 
+    public static TheoryData<bool, string, string?, string?> WriteCases => new()
+    {
+        { false, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b+j","id":"stale","meta":{}}""", """[{"value":"g 1","display":"Gé","type":"direct"}]""", null },
+        { false, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b"}""", null, "groups" },
+        { false, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b","password":"secret"}""", """[{"value":"g-1","type":"direct"}]""", "groups.value" },
+        { true, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G"}""", """[{"value":"u-1","display":"U"},{"value":"g-2","type":"Group"}]""", null },
+        { true, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G"}""", "[]", null },
+        { true, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G"}""", """[{"value":"u-1"}]""", "displayName" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WriteCases))]
+    public void Write_FromStoredBytes_WritesWhatTheObjectPathWrites(bool isGroup, string json, string? derived, string? attributes)
+    {
+        var handler = isGroup ? Groups() : Users();
+        var name = isGroup ? "members" : "groups";
+        var paths = attributes is null ? null : ScimRequest.ParseAttributeList(attributes);
+        var fromBytes = new StoredResource("r-1", System.Text.Encoding.UTF8.GetBytes(json), "4", s_created, s_created);
+        var fromObject = new StoredResource("r-1", Resource(json, lazilyParsed: true), "4", s_created, s_created);
+        if (derived is not null)
+        {
+            fromBytes.SetDerivedAttribute(name, JsonNode.Parse(derived));
+            fromObject.Resource[name] = JsonNode.Parse(derived);
+        }
+
+        var direct = Write(writer => ScimResourceWriter.Write(writer, fromBytes, handler, "https://host/scim/v2", paths, null));
+        var throughObjects = Write(writer => ScimResourceWriter.Write(writer, fromObject, handler, "https://host/scim/v2", paths, null));
+
+        Assert.Equal(throughObjects, direct);
+        Assert.NotEqual(0, fromBytes.DerivedAttributes.Count + (derived is null ? 1 : 0));
+    }
+
+    [Fact]
+    public void Write_FromStoredBytes_AddsReferencesToDerivedAttributes()
+    {
+        var stored = new StoredResource("u-1", """{"userName":"b"}"""u8.ToArray(), "1", s_created, s_created);
+        stored.SetDerivedAttribute("groups", JsonNode.Parse("""[{"value":"g 1","type":"direct"}]"""));
+
+        var json = JsonNode.Parse(Write(writer => ScimResourceWriter.Write(writer, stored, Users(), "https://host/scim/v2", null, null)))!;
+
+        Assert.Equal("https://host/scim/v2/Groups/g%201", (string?)json["groups"]![0]!["$ref"]);
+        Assert.Equal(["id", "userName", "groups", "meta"], json.AsObject().Select(p => p.Key));
+    }
+
+    private static string Write(Action<System.Text.Json.Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            write(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static ScimResourceHandler Groups() =>
+        new(s_registry.Group, new ScimCompatibility(), _ => throw new InvalidOperationException(), isGroup: true);
+
     private static ScimResourceHandler Users() =>
         new(s_registry.User, new ScimCompatibility(), _ => throw new InvalidOperationException(), isGroup: false);
 
