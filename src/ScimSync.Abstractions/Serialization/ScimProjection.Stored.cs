@@ -104,7 +104,7 @@ public static partial class ScimProjection
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.ValueSpan;
+                ReadOnlySpan<byte> name = reader.ValueSpan;
                 if (reader.ValueIsEscaped || name.Length > MaxStackName)
                 {
                     return false;
@@ -134,7 +134,8 @@ public static partial class ScimProjection
                     properties = larger;
                 }
 
-                properties[count++] = new StoredProperty(nameStart, name.Length, valueStart, (int)reader.BytesConsumed - valueStart, token, role);
+                var qualified = name.Contains((byte)':');
+                properties[count++] = new StoredProperty(nameStart, name.Length, valueStart, (int)reader.BytesConsumed - valueStart, token, role, qualified);
             }
 
             return reader.TokenType == JsonTokenType.EndObject;
@@ -425,7 +426,9 @@ public static partial class ScimProjection
         Skipped,
     }
 
-    private readonly record struct StoredProperty(int NameStart, int NameLength, int ValueStart, int ValueLength, JsonTokenType Token, PropertyRole Role)
+    // Qualified: the name holds a colon, as extension URNs do.
+    private readonly record struct StoredProperty(
+        int NameStart, int NameLength, int ValueStart, int ValueLength, JsonTokenType Token, PropertyRole Role, bool Qualified)
     {
         public ReadOnlySpan<byte> Name(ReadOnlySpan<byte> json) => json.Slice(NameStart, NameLength);
 
@@ -479,10 +482,11 @@ public static partial class ScimProjection
         public readonly int FindProperty(string name)
         {
             var firstIgnoringCase = -1;
+            var qualified = name.Contains(':', StringComparison.Ordinal);
             Span<char> chars = stackalloc char[MaxStackName];
             for (var i = 0; i < Properties.Length; i++)
             {
-                if (Properties[i].Role != PropertyRole.Attribute)
+                if (Properties[i].Role != PropertyRole.Attribute || Properties[i].Qualified != qualified)
                 {
                     continue;
                 }

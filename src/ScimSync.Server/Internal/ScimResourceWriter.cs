@@ -162,11 +162,12 @@ internal static class ScimResourceWriter
 
     private static void AddGroupReferences(JsonArray groups, string baseUrl)
     {
-        foreach (var group in groups.OfType<JsonObject>())
+        for (var i = 0; i < groups.Count; i++)
         {
-            if (group["value"] is JsonValue value && value.TryGetValue<string>(out var id) && group["$ref"] is null)
+            if (groups[i] is JsonObject group && group.TryGetPropertyValue("value", out var node) && node is JsonValue value &&
+                value.TryGetValue<string>(out var id) && !(group.TryGetPropertyValue("$ref", out var reference) && reference is not null))
             {
-                group["$ref"] = baseUrl + "/Groups/" + Uri.EscapeDataString(id);
+                group["$ref"] = string.Concat(baseUrl, "/Groups/", Uri.EscapeDataString(id));
             }
         }
     }
