@@ -83,9 +83,21 @@ public sealed class GraphPullEndToEndTests : IAsyncLifetime
         Assert.Equal(["dee@contoso.example"], (await MembersAsync(engineers)).Where(m => m != "bob@contoso.example"));
         Assert.True(_graph.GetRequestCount("users/delta") > before);
 
-        var log = await _host.Services.GetRequiredService<IProvisioningLog>().QueryAsync(new ProvisioningLogQuery { PageSize = 200 });
+        // The provisioning log is written by a background task after the change: wait for the entry, within a
+        // generous deadline, rather than read the log the moment the run returns.
         var deeId = (await UserAsync(dee))!.Id;
-        Assert.Contains(log.Entries, e => e.Connection == Connection && e.ResourceId == deeId);
+        var logged = false;
+        for (var i = 0; i < 600 && !logged; i++)
+        {
+            var log = await _host.Services.GetRequiredService<IProvisioningLog>().QueryAsync(new ProvisioningLogQuery { PageSize = 200 });
+            logged = log.Entries.Any(e => e.Connection == Connection && e.ResourceId == deeId);
+            if (!logged)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.True(logged, "The run's change to dee never reached the provisioning log.");
 
         var drift = await Synchronizer.DriftAsync(Connection);
         Assert.True(drift.Complete);
