@@ -115,14 +115,14 @@ internal static class ScimResourceWriter
     }
 
     // RFC 7643 §3.1: meta.version equals the ETag; meta.location is the resource's URL.
-    private static JsonObject Meta(StoredResource stored, ScimResourceHandler handler, string baseUrl) => new()
-    {
-        ["resourceType"] = handler.Type.Name,
-        ["created"] = FormatTime(stored.Created),
-        ["lastModified"] = FormatTime(stored.LastModified),
-        ["location"] = Location(baseUrl, handler, stored.Id),
-        ["version"] = ScimRequest.ETag(stored.Version),
-    };
+    private static JsonObject Meta(StoredResource stored, ScimResourceHandler handler, string baseUrl) => new(
+    [
+        new("resourceType", handler.Type.Name),
+        new("created", FormatTime(stored.Created)),
+        new("lastModified", FormatTime(stored.LastModified)),
+        new("location", Location(baseUrl, handler, stored.Id)),
+        new("version", ScimRequest.ETag(stored.Version)),
+    ]);
 
     // What ToWire does to members and groups, for the ones a store set as derived attributes (still outside Resource).
     private static void CompleteDerived(StoredResource stored, ScimResourceHandler handler, string baseUrl)
@@ -172,6 +172,14 @@ internal static class ScimResourceWriter
         }
     }
 
-    private static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    // yyyy-MM-ddTHH:mm:ss.fffZ, cut from the round-trip form ("O": yyyy-MM-ddTHH:mm:ss.fffffffZ for a UTC time), which
+    // the runtime formats without interpreting a pattern; every response's meta has two of these.
+    internal static string FormatTime(DateTimeOffset time) =>
+        string.Create(24, time.UtcDateTime, static (span, utc) =>
+        {
+            Span<char> roundTrip = stackalloc char[28];
+            utc.TryFormat(roundTrip, out _, "O", CultureInfo.InvariantCulture);
+            roundTrip[..23].CopyTo(span);
+            span[23] = 'Z';
+        });
 }

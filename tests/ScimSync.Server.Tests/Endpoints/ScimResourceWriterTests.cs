@@ -106,6 +106,26 @@ public sealed class ScimResourceWriterTests
         Assert.Equal(["id", "userName", "groups", "meta"], json.AsObject().Select(p => p.Key));
     }
 
+    [Fact]
+    public void FormatTime_WritesMillisecondsInUtc_AsTheCustomPatternDoes()
+    {
+        var random = new Random(20261203);
+        var times = new List<DateTimeOffset>
+        {
+            DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new(999, 1, 2, 3, 4, 5, 6, TimeSpan.Zero),
+            new(2026, 12, 3, 23, 59, 59, 999, TimeSpan.FromHours(-11)), new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.FromHours(14)).AddTicks(9_999),
+        };
+        for (var i = 0; i < 2000; i++)
+        {
+            times.Add(new DateTimeOffset(random.NextInt64(DateTimeOffset.MinValue.Ticks + TimeSpan.TicksPerDay, DateTimeOffset.MaxValue.Ticks - TimeSpan.TicksPerDay), TimeSpan.FromMinutes(random.Next(-14 * 60, 14 * 60))));
+        }
+
+        foreach (var time in times)
+        {
+            Assert.Equal(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture), ScimResourceWriter.FormatTime(time));
+        }
+    }
+
     private static string Write(Action<System.Text.Json.Utf8JsonWriter> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
