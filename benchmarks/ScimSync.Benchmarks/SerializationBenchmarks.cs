@@ -1,11 +1,13 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using ScimSync.Schema;
 using ScimSync.Serialization;
+using ScimSync.Stores;
 
 namespace ScimSync.Benchmarks;
 
@@ -19,7 +21,10 @@ public class SerializationBenchmarks
     private JsonObject _user = new();
     private ScimResourceReader _reader = null!;
     private ScimResourceTypeDefinition _userType = null!;
+    private const string StoredId = "6afae1e8-63e7-4492-89b8-6451283da361";
+    private static readonly DateTimeOffset s_time = new(2026, 11, 28, 15, 7, 34, TimeSpan.Zero);
     private Utf8JsonWriter _writer = null!;
+    private Utf8JsonWriter _relaxedWriter = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -30,10 +35,32 @@ public class SerializationBenchmarks
         _user = _reader.Read(_userJson, ScimReadMode.Stored);
         _storedJson = JsonSerializer.SerializeToUtf8Bytes(_user);
         _writer = new Utf8JsonWriter(_buffer);
+        _relaxedWriter = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        WriteStoredUserThroughObjects();
+        var through = _buffer.WrittenSpan.ToArray();
+        WriteStoredUserFromBytes();
+        if (!_buffer.WrittenSpan.SequenceEqual(through))
+        {
+            throw new InvalidOperationException("The two ways of writing the stored user differ.");
+        }
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _writer.Dispose();
+    public void Cleanup()
+    {
+        _writer.Dispose();
+        _relaxedWriter.Dispose();
+    }
+
+    // What the server writes as meta, built per response as the server builds it.
+    private static JsonObject Meta() => new()
+    {
+        ["resourceType"] = "User",
+        ["created"] = "2026-11-28T15:07:34.000Z",
+        ["lastModified"] = "2026-11-28T15:07:34.000Z",
+        ["location"] = "https://example.com/scim/v2/Users/" + StoredId,
+        ["version"] = "W/\"3\"",
+    };
 
     /// <summary>A POST body as the server reads it: parse, validate against the schema, canonicalise names.</summary>
     [Benchmark]
@@ -50,6 +77,46 @@ public class SerializationBenchmarks
         _writer.Reset(_buffer);
         ScimProjection.WriteTo(_writer, JsonNode.Parse(_storedJson)!.AsObject(), _userType);
         _writer.Flush();
+        return _buffer.WrittenCount;
+    }
+
+    /// <summary>
+    /// A page's user before responses were written from the stored bytes: the stored UTF-8 parsed lazily, moved into
+    /// a wire object (<c>schemas</c>, <c>id</c>, the attributes, <c>meta</c>, as the server's <c>ToWire</c> does) and
+    /// written with the default projection, with the server's encoder.
+    /// </summary>
+    [Benchmark]
+    public int WriteStoredUserThroughObjects()
+    {
+        _buffer.ResetWrittenCount();
+        _relaxedWriter.Reset(_buffer);
+        var resource = JsonNode.Parse(_storedJson)!.AsObject();
+        var properties = resource.ToArray();
+        resource.Clear();
+        var wire = new JsonObject { ["schemas"] = properties.First(p => p.Key == "schemas").Value, ["id"] = StoredId };
+        foreach (var (key, value) in properties)
+        {
+            if (key is not ("schemas" or "id" or "meta"))
+            {
+                wire[key] = value;
+            }
+        }
+
+        wire["meta"] = Meta();
+        ScimProjection.WriteTo(_relaxedWriter, wire, _userType);
+        _relaxedWriter.Flush();
+        return _buffer.WrittenCount;
+    }
+
+    /// <summary>The same user and output written from the stored bytes (<see cref="ScimProjection.TryWriteStored"/>).</summary>
+    [Benchmark]
+    public int WriteStoredUserFromBytes()
+    {
+        _buffer.ResetWrittenCount();
+        _relaxedWriter.Reset(_buffer);
+        var stored = new StoredResource(StoredId, _storedJson, "3", s_time, s_time);
+        ScimProjection.TryWriteStored(_relaxedWriter, stored, _userType, Meta());
+        _relaxedWriter.Flush();
         return _buffer.WrittenCount;
     }
 
