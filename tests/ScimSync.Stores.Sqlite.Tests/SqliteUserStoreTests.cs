@@ -47,6 +47,33 @@ public sealed class SqliteUserStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task StoredJson_KeepsWhatJsonDoesNotEscape_AndRowsWithEscapesReadTheSame()
+    {
+        const string Display = "Zoë O'Brien & <Co> +1 \"quoted\"";
+        var user = SqliteStoreFixture.User("obrien");
+        user["displayName"] = Display;
+        var created = (await _db.Users.CreateAsync(user, default)).Value!;
+
+        await using var connection = new SqliteConnection($"Data Source={_db.DatabasePath}");
+        await connection.OpenAsync();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT json FROM users WHERE id = $id";
+        select.Parameters.AddWithValue("$id", created.Id);
+        var json = (string)(await select.ExecuteScalarAsync())!;
+        Assert.Contains("\"displayName\":\"Zoë O'Brien & <Co> +1 \\\"quoted\\\"\"", json, StringComparison.Ordinal);
+        Assert.Equal(Display, (await _db.Users.GetAsync(created.Id, includeMembers: false, default)).Value!.Resource["displayName"]!.GetValue<string>());
+
+        // A row written before, with every such character escaped, reads the same.
+        using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE users SET json = $json WHERE id = $id";
+        update.Parameters.AddWithValue("$json", user.ToJsonString());
+        update.Parameters.AddWithValue("$id", created.Id);
+        await update.ExecuteNonQueryAsync();
+        Assert.Contains("\\u0027", user.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(Display, (await _db.Users.GetAsync(created.Id, includeMembers: false, default)).Value!.Resource["displayName"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task GetAsync_AfterCreate_ReturnsSameAttributes()
     {
         var created = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen", title: "Tour Guide"), default)).Value!;

@@ -1,6 +1,8 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using ScimSync.Errors;
@@ -19,6 +21,11 @@ internal delegate bool ResourceFilterMatcher(FilterNode filter, JsonObject resou
 /// </summary>
 internal class SqliteResourceStore : IResourceStore
 {
+    // Resources are kept with only the escapes JSON requires ("+", "'", "&", "<" and non-ASCII letters as they are), so
+    // that more of a stored value can be copied into a response as it is (ScimProjection.TryWriteStored); rows written
+    // before, with every such character escaped, read the same.
+    private static readonly JsonSerializerOptions s_storedJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private const int SqliteConstraint = 19;
     private const string Columns = "t.id, t.version, t.created, t.last_modified, t.json, t.rowid";
 
@@ -157,7 +164,7 @@ internal class SqliteResourceStore : IResourceStore
             command.Parameters.AddWithValue("$dir", Directory);
             AddColumnParameters(command, body);
             command.Parameters.AddWithValue("$now", FormatTime(now));
-            command.Parameters.AddWithValue("$json", body.ToJsonString());
+            command.Parameters.AddWithValue("$json", body.ToJsonString(s_storedJson));
             try
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -208,7 +215,7 @@ internal class SqliteResourceStore : IResourceStore
             command.Parameters.AddWithValue("$id", id);
             AddColumnParameters(command, body);
             command.Parameters.AddWithValue("$now", FormatTime(TimeProvider.GetUtcNow()));
-            command.Parameters.AddWithValue("$json", body.ToJsonString());
+            command.Parameters.AddWithValue("$json", body.ToJsonString(s_storedJson));
             try
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
