@@ -147,9 +147,11 @@ public static partial class ScimProjection
     }
 
     // Derived attributes join the end of the object, as Resource[name] = value would put them, so each must be new
-    // to it; an extension or a common attribute set that way is left to the object path.
+    // to it; an extension or a common attribute set that way is left to the object path. Stored names are unescaped
+    // (TryIndex), so comparing UTF-8 bytes is comparing the names ordinally.
     private static bool DerivedFit(IReadOnlyList<KeyValuePair<string, JsonNode?>> derived, ReadOnlySpan<byte> json, ReadOnlySpan<StoredProperty> properties)
     {
+        Span<byte> utf8 = stackalloc byte[MaxStackName];
         foreach (var (name, _) in derived)
         {
             if (name.Contains(':', StringComparison.Ordinal) || ScimCommonAttributes.Find(name) is not null)
@@ -157,9 +159,15 @@ public static partial class ScimProjection
                 return false;
             }
 
+            if (!Encoding.UTF8.TryGetBytes(name, utf8, out var length))
+            {
+                // Longer than any stored name can be here.
+                continue;
+            }
+
             foreach (var property in properties)
             {
-                if (Utf8NameEquals(property.Name(json), name))
+                if (property.Name(json).SequenceEqual(utf8[..length]))
                 {
                     return false;
                 }
@@ -167,13 +175,6 @@ public static partial class ScimProjection
         }
 
         return true;
-    }
-
-    private static bool Utf8NameEquals(ReadOnlySpan<byte> utf8, string name)
-    {
-        Span<char> chars = stackalloc char[MaxStackName];
-        var length = Encoding.UTF8.GetChars(utf8, chars);
-        return chars[..length].SequenceEqual(name);
     }
 
     private static void WriteStored(Utf8JsonWriter writer, StoredResource stored, StoredDocument document, JsonObject meta, Selection selection)
