@@ -75,9 +75,14 @@ internal static class JsonEquality
             case JsonValueKind.String:
                 var aIsElement = a.TryGetValue<JsonElement>(out var ea);
                 var bIsElement = b.TryGetValue<JsonElement>(out var eb);
+                if (aIsElement && bIsElement)
+                {
+                    return JsonElement.DeepEquals(ea, eb);
+                }
+
                 if (aIsElement == bIsElement)
                 {
-                    return aIsElement || !a.TryGetValue<string>(out var sa) || !b.TryGetValue<string>(out var sb)
+                    return !a.TryGetValue<string>(out var sa) || !b.TryGetValue<string>(out var sb)
                         ? null
                         : string.Equals(sa, sb, StringComparison.Ordinal);
                 }

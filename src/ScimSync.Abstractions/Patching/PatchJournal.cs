@@ -10,7 +10,11 @@ namespace ScimSync.Patching;
 /// </summary>
 internal sealed class PatchJournal
 {
-    private readonly List<Entry> _entries = [];
+    private readonly List<Entry> _entries;
+
+    /// <summary>Initializes an empty journal.</summary>
+    /// <param name="capacity">The number of mutations expected (one per operation is usual).</param>
+    public PatchJournal(int capacity = 4) => _entries = new List<Entry>(capacity);
 
     private enum Kind
     {

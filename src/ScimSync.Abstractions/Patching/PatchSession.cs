@@ -24,7 +24,8 @@ internal sealed class PatchSession
     private readonly ScimCompatibility _compat;
     private readonly ScimFilterEvaluator _evaluator;
     private readonly JsonObject _resource;
-    private readonly PatchJournal _journal = new();
+    private PatchJournal _journal = null!;
+    private int _operationCount;
     private List<string>? _changed;
 
     public PatchSession(ScimResourceTypeDefinition type, ScimCompatibility compat, ScimFilterEvaluator evaluator, JsonObject resource)
@@ -38,6 +39,8 @@ internal sealed class PatchSession
     public PatchResult Run(PatchRequest request)
     {
         var operations = request.Operations;
+        _operationCount = operations.Count;
+        _journal = new PatchJournal(Math.Max(operations.Count, 1));
         var snapshots = operations.Count > 1 && !NameDistinctAttributes(operations) ? TakeSnapshots(operations) : null;
         try
         {
@@ -375,14 +378,16 @@ internal sealed class PatchSession
         }
 
         var container = GetContainer(target, create: false);
-        var current = container?.GetPropertyIgnoreCase(target.Attribute.Name);
+        string? actual = null;
+        JsonNode? current = null;
+        container?.TryGetPropertyIgnoreCase(target.Attribute.Name, out actual, out current);
         error = CheckWrite(target.Attribute, current, normalized, target.Path, out var unchanged);
         if (error is not null || unchanged)
         {
             return error;
         }
 
-        SetMember(GetContainer(target, create: true)!, target.Attribute.Name, normalized);
+        SetMember(container ?? GetContainer(target, create: true)!, target.Attribute.Name, normalized, actual, current);
         MarkChanged(target.Path);
         return null;
     }
@@ -444,7 +449,9 @@ internal sealed class PatchSession
 
         var container = GetContainer(target, create: false);
         var current = container?.GetPropertyIgnoreCase(target.Attribute.Name) as JsonObject;
-        var existing = current?.GetPropertyIgnoreCase(sub.Name);
+        string? actual = null;
+        JsonNode? existing = null;
+        current?.TryGetPropertyIgnoreCase(sub.Name, out actual, out existing);
         if (target.Attribute.Mutability == ScimMutability.ReadOnly &&
             !(_compat.IgnoreUnchangedReadOnlyValues && existing is not null && JsonEquality.DeepEquals(existing, normalized)))
         {
@@ -463,7 +470,7 @@ internal sealed class PatchSession
             SetMember(GetContainer(target, create: true)!, target.Attribute.Name, current);
         }
 
-        SetMember(current, sub.Name, normalized);
+        SetMember(current, sub.Name, normalized, actual, existing);
         MarkChanged(target.Path);
         return null;
     }
@@ -593,14 +600,16 @@ internal sealed class PatchSession
         }
 
         var container = GetContainer(target, create: false);
-        var current = container?.GetPropertyIgnoreCase(target.Attribute.Name);
+        string? actual = null;
+        JsonNode? current = null;
+        container?.TryGetPropertyIgnoreCase(target.Attribute.Name, out actual, out current);
         error = CheckWrite(target.Attribute, current, normalized, target.Path, out var unchanged);
         if (error is not null || unchanged)
         {
             return error;
         }
 
-        SetMember(GetContainer(target, create: true)!, target.Attribute.Name, normalized);
+        SetMember(container ?? GetContainer(target, create: true)!, target.Attribute.Name, normalized, actual, current);
         MarkChanged(target.Path);
         return null;
     }
@@ -803,10 +812,10 @@ internal sealed class PatchSession
             return ScimError.InvalidValue($"Only one value of \"{target.Path}\" may be primary; the filter matches {matches.Count}.");
         }
 
-        foreach (var index in matches)
+        for (var m = 0; m < matches.Count; m++)
         {
-            var element = (JsonObject)current![index]!;
-            var existing = element.GetPropertyIgnoreCase(sub.Name);
+            var element = (JsonObject)current![matches[m]]!;
+            element.TryGetPropertyIgnoreCase(sub.Name, out var actual, out var existing);
             error = CheckWrite(sub, existing, normalized, new ErrorPath(target.Path, sub.Name), out var unchanged);
             if (error is not null)
             {
@@ -818,7 +827,8 @@ internal sealed class PatchSession
                 continue;
             }
 
-            SetMember(element, sub.Name, normalized!.DeepClone());
+            // The last match takes the normalised value itself; the others get copies of it.
+            SetMember(element, sub.Name, m == matches.Count - 1 ? normalized : normalized!.DeepClone(), actual, existing);
             if (setsPrimary)
             {
                 ClearOtherPrimaries(current, element);
@@ -1296,7 +1306,8 @@ internal sealed class PatchSession
             default:
                 if (kind == JsonValueKind.String)
                 {
-                    result = JsonValue.Create(scalar.GetValue<string>());
+                    // A value parsed from the request stays in its document: copying it decodes nothing.
+                    result = scalar.TryGetValue<JsonElement>(out _) ? scalar.DeepClone() : JsonValue.Create(scalar.GetValue<string>());
                     return null;
                 }
 
@@ -1438,21 +1449,27 @@ internal sealed class PatchSession
     // Writes a member under the schema's spelling, replacing a differently spelled one in place.
     private void SetMember(JsonObject obj, string name, JsonNode? value)
     {
-        if (obj.TryGetPropertyIgnoreCase(name, out var actual, out var old))
-        {
-            if (string.Equals(actual, name, StringComparison.Ordinal))
-            {
-                _journal.Set(obj, name, old, value);
-                return;
-            }
+        obj.TryGetPropertyIgnoreCase(name, out var actual, out var old);
+        SetMember(obj, name, value, actual, old);
+    }
 
+    // The same when the caller has just looked the member up: actual is its spelling, null when it is absent.
+    private void SetMember(JsonObject obj, string name, JsonNode? value, string? actual, JsonNode? old)
+    {
+        if (actual is null)
+        {
+            _journal.Insert(obj, -1, name, value);
+        }
+        else if (string.Equals(actual, name, StringComparison.Ordinal))
+        {
+            _journal.Set(obj, name, old, value);
+        }
+        else
+        {
             var index = obj.IndexOf(actual);
             _journal.RemoveAt(obj, index);
             _journal.Insert(obj, index, name, value);
-            return;
         }
-
-        _journal.Insert(obj, -1, name, value);
     }
 
     private bool RemoveMember(JsonObject obj, string name)
@@ -1468,7 +1485,7 @@ internal sealed class PatchSession
 
     private void MarkChanged(string path)
     {
-        _changed ??= [];
+        _changed ??= new List<string>(_operationCount);
         foreach (var existing in _changed)
         {
             if (string.Equals(existing, path, StringComparison.Ordinal))
