@@ -41,6 +41,26 @@ internal static class JsonObjectExtensions
         return false;
     }
 
+    /// <summary>The index of the member named <paramref name="name"/> in any case, or -1.</summary>
+    public static int IndexOfIgnoreCase(this JsonObject obj, string name)
+    {
+        var index = obj.IndexOf(name);
+        if (index >= 0)
+        {
+            return index;
+        }
+
+        for (var i = 0; i < obj.Count; i++)
+        {
+            if (string.Equals(obj.GetAt(i).Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     public static JsonNode? GetPropertyIgnoreCase(this JsonObject obj, string name) =>
         obj.TryGetPropertyIgnoreCase(name, out _, out var value) ? value : null;
 }

@@ -13,6 +13,13 @@ namespace ScimSync.Patching;
 /// </summary>
 internal static class JsonEquality
 {
+    // The type of the values JsonNode.Parse makes: a type test is cheaper than TryGetValue<JsonElement>, a generic
+    // virtual call.
+    private static readonly Type s_elementValueType = JsonValue.Create(JsonDocument.Parse("\"\"").RootElement)!.GetType();
+
+    /// <summary>Whether <paramref name="value"/> is still backed by the document it was parsed from.</summary>
+    public static bool IsParsed(JsonValue value) => value.GetType() == s_elementValueType;
+
     public static bool DeepEquals(JsonNode? a, JsonNode? b)
     {
         if (a is null || b is null)
@@ -73,8 +80,9 @@ internal static class JsonEquality
             case JsonValueKind.True or JsonValueKind.False:
                 return true;
             case JsonValueKind.String:
-                var aIsElement = a.TryGetValue<JsonElement>(out var ea);
-                var bIsElement = b.TryGetValue<JsonElement>(out var eb);
+                JsonElement ea = default, eb = default;
+                var aIsElement = IsParsed(a) && a.TryGetValue(out ea);
+                var bIsElement = IsParsed(b) && b.TryGetValue(out eb);
                 if (aIsElement && bIsElement)
                 {
                     return JsonElement.DeepEquals(ea, eb);

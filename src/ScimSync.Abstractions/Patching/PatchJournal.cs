@@ -27,11 +27,11 @@ internal sealed class PatchJournal
         ArrayContents,
     }
 
-    /// <summary>Sets <paramref name="name"/> (which exists, spelled exactly so) to <paramref name="value"/>.</summary>
-    public void Set(JsonObject obj, string name, JsonNode? old, JsonNode? value)
+    /// <summary>Sets the member at <paramref name="index"/> (named <paramref name="name"/>) to <paramref name="value"/>.</summary>
+    public void SetAt(JsonObject obj, int index, string name, JsonNode? old, JsonNode? value)
     {
-        obj[name] = value;
-        _entries.Add(new Entry(Kind.ObjectSet, obj, name, 0, old, null));
+        obj.SetAt(index, value);
+        _entries.Add(new Entry(Kind.ObjectSet, obj, name, index, old, null));
     }
 
     /// <summary>Inserts a new member at <paramref name="index"/> (or the end when negative).</summary>

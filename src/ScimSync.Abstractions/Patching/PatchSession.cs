@@ -378,16 +378,14 @@ internal sealed class PatchSession
         }
 
         var container = GetContainer(target, create: false);
-        string? actual = null;
-        JsonNode? current = null;
-        container?.TryGetPropertyIgnoreCase(target.Attribute.Name, out actual, out current);
-        error = CheckWrite(target.Attribute, current, normalized, target.Path, out var unchanged);
+        var found = FindMember(container, target.Attribute.Name);
+        error = CheckWrite(target.Attribute, found.Value, normalized, target.Path, out var unchanged);
         if (error is not null || unchanged)
         {
             return error;
         }
 
-        SetMember(container ?? GetContainer(target, create: true)!, target.Attribute.Name, normalized, actual, current);
+        SetMember(container ?? GetContainer(target, create: true)!, target.Attribute.Name, normalized, found);
         MarkChanged(target.Path);
         return null;
     }
@@ -449,9 +447,8 @@ internal sealed class PatchSession
 
         var container = GetContainer(target, create: false);
         var current = container?.GetPropertyIgnoreCase(target.Attribute.Name) as JsonObject;
-        string? actual = null;
-        JsonNode? existing = null;
-        current?.TryGetPropertyIgnoreCase(sub.Name, out actual, out existing);
+        var found = FindMember(current, sub.Name);
+        var existing = found.Value;
         if (target.Attribute.Mutability == ScimMutability.ReadOnly &&
             !(_compat.IgnoreUnchangedReadOnlyValues && existing is not null && JsonEquality.DeepEquals(existing, normalized)))
         {
@@ -470,7 +467,7 @@ internal sealed class PatchSession
             SetMember(GetContainer(target, create: true)!, target.Attribute.Name, current);
         }
 
-        SetMember(current, sub.Name, normalized, actual, existing);
+        SetMember(current, sub.Name, normalized, found);
         MarkChanged(target.Path);
         return null;
     }
@@ -600,16 +597,14 @@ internal sealed class PatchSession
         }
 
         var container = GetContainer(target, create: false);
-        string? actual = null;
-        JsonNode? current = null;
-        container?.TryGetPropertyIgnoreCase(target.Attribute.Name, out actual, out current);
-        error = CheckWrite(target.Attribute, current, normalized, target.Path, out var unchanged);
+        var found = FindMember(container, target.Attribute.Name);
+        error = CheckWrite(target.Attribute, found.Value, normalized, target.Path, out var unchanged);
         if (error is not null || unchanged)
         {
             return error;
         }
 
-        SetMember(container ?? GetContainer(target, create: true)!, target.Attribute.Name, normalized, actual, current);
+        SetMember(container ?? GetContainer(target, create: true)!, target.Attribute.Name, normalized, found);
         MarkChanged(target.Path);
         return null;
     }
@@ -815,8 +810,8 @@ internal sealed class PatchSession
         for (var m = 0; m < matches.Count; m++)
         {
             var element = (JsonObject)current![matches[m]]!;
-            element.TryGetPropertyIgnoreCase(sub.Name, out var actual, out var existing);
-            error = CheckWrite(sub, existing, normalized, new ErrorPath(target.Path, sub.Name), out var unchanged);
+            var found = FindMember(element, sub.Name);
+            error = CheckWrite(sub, found.Value, normalized, new ErrorPath(target.Path, sub.Name), out var unchanged);
             if (error is not null)
             {
                 return error;
@@ -828,7 +823,7 @@ internal sealed class PatchSession
             }
 
             // The last match takes the normalised value itself; the others get copies of it.
-            SetMember(element, sub.Name, m == matches.Count - 1 ? normalized : normalized!.DeepClone(), actual, existing);
+            SetMember(element, sub.Name, m == matches.Count - 1 ? normalized : normalized!.DeepClone(), found);
             if (setsPrimary)
             {
                 ClearOtherPrimaries(current, element);
@@ -1307,7 +1302,7 @@ internal sealed class PatchSession
                 if (kind == JsonValueKind.String)
                 {
                     // A value parsed from the request stays in its document: copying it decodes nothing.
-                    result = scalar.TryGetValue<JsonElement>(out _) ? scalar.DeepClone() : JsonValue.Create(scalar.GetValue<string>());
+                    result = JsonEquality.IsParsed(scalar) ? scalar.DeepClone() : JsonValue.Create(scalar.GetValue<string>());
                     return null;
                 }
 
@@ -1337,22 +1332,24 @@ internal sealed class PatchSession
 
     private bool Resolve(AttributePath path, out Target target, out ScimError? error)
     {
-        var resolution = _type.Resolve(path);
-        if (resolution is null)
+        if (!_type.TryResolve(path, out var schema, out var attribute, out var sub))
         {
             target = default;
             error = ScimError.InvalidPath($"\"{path}\" is not an attribute of {_type.Name}.");
             return false;
         }
 
-        var isExtension = resolution.IsExtension(_type);
-        var attributePath = isExtension ? string.Concat(resolution.Schema.Id, ":", resolution.Attribute.Name) : resolution.Attribute.Name;
-        if (resolution.SubAttribute is { } sub && !resolution.Attribute.MultiValued)
+        var isExtension = !ReferenceEquals(schema, _type.Schema);
+        var named = sub is not null && !attribute.MultiValued;
+        var attributePath = (isExtension, named) switch
         {
-            attributePath = string.Concat(attributePath, ".", sub.Name);
-        }
+            (false, false) => attribute.Name,
+            (false, true) => string.Concat(attribute.Name, ".", sub!.Name),
+            (true, false) => string.Concat(schema.Id, ":", attribute.Name),
+            _ => string.Concat([schema.Id, ":", attribute.Name, ".", sub!.Name]),
+        };
 
-        target = new Target(resolution.Schema, resolution.Attribute, resolution.SubAttribute, isExtension, attributePath);
+        target = new Target(schema, attribute, sub, isExtension, attributePath);
         error = null;
         return true;
     }
@@ -1446,29 +1443,37 @@ internal sealed class PatchSession
         return -1;
     }
 
-    // Writes a member under the schema's spelling, replacing a differently spelled one in place.
-    private void SetMember(JsonObject obj, string name, JsonNode? value)
+    // A member looked up in any case: where it is, how it is spelled and its value; Index -1 when absent.
+    private static Member FindMember(JsonObject? obj, string name)
     {
-        obj.TryGetPropertyIgnoreCase(name, out var actual, out var old);
-        SetMember(obj, name, value, actual, old);
+        var index = obj is null ? -1 : obj.IndexOfIgnoreCase(name);
+        if (index < 0)
+        {
+            return new Member(-1, null, null);
+        }
+
+        var (key, value) = obj!.GetAt(index);
+        return new Member(index, key, value);
     }
 
-    // The same when the caller has just looked the member up: actual is its spelling, null when it is absent.
-    private void SetMember(JsonObject obj, string name, JsonNode? value, string? actual, JsonNode? old)
+    // Writes a member under the schema's spelling, replacing a differently spelled one in place.
+    private void SetMember(JsonObject obj, string name, JsonNode? value) => SetMember(obj, name, value, FindMember(obj, name));
+
+    // The same when the caller has just looked the member up in obj.
+    private void SetMember(JsonObject obj, string name, JsonNode? value, in Member found)
     {
-        if (actual is null)
+        if (found.Index < 0)
         {
             _journal.Insert(obj, -1, name, value);
         }
-        else if (string.Equals(actual, name, StringComparison.Ordinal))
+        else if (string.Equals(found.Name, name, StringComparison.Ordinal))
         {
-            _journal.Set(obj, name, old, value);
+            _journal.SetAt(obj, found.Index, name, found.Value, value);
         }
         else
         {
-            var index = obj.IndexOf(actual);
-            _journal.RemoveAt(obj, index);
-            _journal.Insert(obj, index, name, value);
+            _journal.RemoveAt(obj, found.Index);
+            _journal.Insert(obj, found.Index, name, value);
         }
     }
 
@@ -1498,6 +1503,8 @@ internal sealed class PatchSession
     }
 
     private sealed record Snapshot(Target Target, string Prefix, JsonNode? Value);
+
+    private readonly record struct Member(int Index, string? Name, JsonNode? Value);
 
     // An attribute path for error messages, joined only when a message is built: the success path never needs it.
     private readonly struct ErrorPath(string path, string? sub)

@@ -1,5 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Diagnostics.CodeAnalysis;
 using ScimSync.Patching;
 
 namespace ScimSync.Schema;
@@ -86,8 +87,17 @@ public sealed class ScimResourceTypeDefinition
     public ScimAttributeResolution? Resolve(AttributePath path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ScimSchemaDefinition? schema;
-        ScimAttributeDefinition? attribute;
+        return TryResolve(path, out var schema, out var attribute, out var sub) ? new ScimAttributeResolution(schema, attribute, sub) : null;
+    }
+
+    // Resolve without the result object, for callers that resolve a path per operation (PATCH).
+    internal bool TryResolve(
+        AttributePath path,
+        [NotNullWhen(true)] out ScimSchemaDefinition? schema,
+        [NotNullWhen(true)] out ScimAttributeDefinition? attribute,
+        out ScimAttributeDefinition? sub)
+    {
+        sub = null;
         if (path.SchemaUri is { } uri)
         {
             schema = FindSchema(uri);
@@ -105,16 +115,16 @@ public sealed class ScimResourceTypeDefinition
 
         if (schema is null || attribute is null)
         {
-            return null;
+            return false;
         }
 
         if (path.SubAttributeName is null)
         {
-            return new ScimAttributeResolution(schema, attribute, null);
+            return true;
         }
 
-        var sub = attribute.FindSubAttribute(path.SubAttributeName);
-        return sub is null ? null : new ScimAttributeResolution(schema, attribute, sub);
+        sub = attribute.FindSubAttribute(path.SubAttributeName);
+        return sub is not null;
     }
 }
 
