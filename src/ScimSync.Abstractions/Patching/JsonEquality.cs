@@ -1,5 +1,6 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -66,9 +67,30 @@ internal static class JsonEquality
         }
     }
 
+    // Two parsed values: the same JSON text is the same value, and two strings without escapes differ when their
+    // texts do. Anything else (escapes, numbers written differently) is left to JsonElement.DeepEquals.
+    private static bool ParsedValuesEqual(JsonElement a, JsonElement b)
+    {
+        var rawA = JsonMarshal.GetRawUtf8Value(a);
+        var rawB = JsonMarshal.GetRawUtf8Value(b);
+        if (rawA.SequenceEqual(rawB))
+        {
+            return true;
+        }
+
+        var plainStrings = rawA[0] == (byte)'"' && rawB[0] == (byte)'"' && !rawA.Contains((byte)'\\') && !rawB.Contains((byte)'\\');
+        return !plainStrings && JsonElement.DeepEquals(a, b);
+    }
+
     // Null when the answer is left to JsonNode.DeepEquals.
     private static bool? ValuesEqual(JsonValue a, JsonValue b)
     {
+        if (IsParsed(a) && IsParsed(b) && a.TryGetValue(out JsonElement parsedA) && b.TryGetValue(out JsonElement parsedB))
+        {
+            // The common comparison (a stored value against one from the request) needs neither kind.
+            return ParsedValuesEqual(parsedA, parsedB);
+        }
+
         var kind = a.GetValueKind();
         if (kind != b.GetValueKind())
         {
@@ -83,11 +105,6 @@ internal static class JsonEquality
                 JsonElement ea = default, eb = default;
                 var aIsElement = IsParsed(a) && a.TryGetValue(out ea);
                 var bIsElement = IsParsed(b) && b.TryGetValue(out eb);
-                if (aIsElement && bIsElement)
-                {
-                    return JsonElement.DeepEquals(ea, eb);
-                }
-
                 if (aIsElement == bIsElement)
                 {
                     return !a.TryGetValue<string>(out var sa) || !b.TryGetValue<string>(out var sb)

@@ -38,13 +38,14 @@ internal sealed class PatchSession
 
     public PatchResult Run(PatchRequest request)
     {
-        var operations = request.Operations;
-        _operationCount = operations.Count;
-        _journal = new PatchJournal(Math.Max(operations.Count, 1));
-        var snapshots = operations.Count > 1 && !NameDistinctAttributes(operations) ? TakeSnapshots(operations) : null;
+        // Parsed requests hold an array; a span spares an interface call per look at an operation.
+        ReadOnlySpan<PatchOperation> operations = request.Operations as PatchOperation[] ?? [.. request.Operations];
+        _operationCount = operations.Length;
+        _journal = new PatchJournal(Math.Max(operations.Length, 1));
+        var snapshots = operations.Length > 1 && !NameDistinctAttributes(operations) ? TakeSnapshots(operations) : null;
         try
         {
-            for (var i = 0; i < operations.Count; i++)
+            for (var i = 0; i < operations.Length; i++)
             {
                 var operation = operations[i];
                 var error = operation.Path is { } path
@@ -74,7 +75,7 @@ internal sealed class PatchSession
 
     // Several operations on one attribute can cancel out (remove then add the same value). Attributes named by
     // more than one operation are copied first, so that the result reports only net changes; others need no copy.
-    private List<Snapshot>? TakeSnapshots(IReadOnlyList<PatchOperation> operations)
+    private List<Snapshot>? TakeSnapshots(ReadOnlySpan<PatchOperation> operations)
     {
         var targets = new List<Target>();
         foreach (var operation in operations)
@@ -108,9 +109,9 @@ internal sealed class PatchSession
     // True when every operation has a path and no two paths name the same attribute (by name, whatever the schema):
     // then no attribute is touched twice and no snapshot is needed, which spares resolving every path twice (the
     // common Entra ID PATCH replaces several different attributes).
-    private static bool NameDistinctAttributes(IReadOnlyList<PatchOperation> operations)
+    private static bool NameDistinctAttributes(ReadOnlySpan<PatchOperation> operations)
     {
-        for (var i = 0; i < operations.Count; i++)
+        for (var i = 0; i < operations.Length; i++)
         {
             if (operations[i].Path is not { } path)
             {
@@ -1195,7 +1196,8 @@ internal sealed class PatchSession
             return null;
         }
 
-        if (value is null || value.GetValueKind() == JsonValueKind.Null)
+        var kind = value?.GetValueKind() ?? JsonValueKind.Null;
+        if (kind == JsonValueKind.Null)
         {
             return ScimError.InvalidValue($"\"{path}\" needs a value.");
         }
@@ -1247,7 +1249,6 @@ internal sealed class PatchSession
             return ScimError.InvalidValue($"\"{path}\" takes a single {TypeName(attribute.Type)}, not {(value is JsonArray ? "an array" : "an object")}.");
         }
 
-        var kind = scalar.GetValueKind();
         switch (attribute.Type)
         {
             case ScimAttributeType.Boolean:

@@ -66,11 +66,13 @@ public sealed class ScimResourceTypeDefinition
             return Schema;
         }
 
-        foreach (var extension in Extensions)
+        // By index: foreach over the interface would allocate an enumerator per lookup (one per PATCH operation).
+        for (var i = 0; i < Extensions.Count; i++)
         {
-            if (string.Equals(extension.Schema.Id, schemaUri, StringComparison.OrdinalIgnoreCase))
+            var schema = Extensions[i].Schema;
+            if (string.Equals(schema.Id, schemaUri, StringComparison.OrdinalIgnoreCase))
             {
-                return extension.Schema;
+                return schema;
             }
         }
 
