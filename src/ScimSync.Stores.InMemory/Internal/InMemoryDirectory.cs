@@ -525,7 +525,8 @@ internal sealed class InMemoryDirectory
             throw new ArgumentException($"The resource has no '{kind.NameAttribute}' string value.", nameof(resource));
         }
 
-        return body;
+        // Parsed values copied by DeepClone still point into the request's body; reparsed, the entry keeps only itself.
+        return JsonNode.Parse(body.ToJsonString())!.AsObject();
     }
 
     private static bool Is(string name, string attribute) => string.Equals(name, attribute, StringComparison.OrdinalIgnoreCase);
