@@ -36,6 +36,17 @@ public sealed class JsonEqualityPropertyTests
         }, iter: 3000);
     }
 
+    [Fact]
+    public void IsParsed_TellsParsedValuesFromBuiltOnes()
+    {
+        // The engine's fast paths rely on this: values of JsonNode.Parse are recognised by their type.
+        Assert.True(JsonEquality.IsParsed(JsonNode.Parse("\"a\"")!.AsValue()));
+        Assert.True(JsonEquality.IsParsed(JsonNode.Parse("{\"n\":1}")!["n"]!.AsValue()));
+        Assert.True(JsonEquality.IsParsed(JsonNode.Parse("[true]")![0]!.DeepClone().AsValue()));
+        Assert.False(JsonEquality.IsParsed(JsonValue.Create("a")));
+        Assert.False(JsonEquality.IsParsed(JsonValue.Create(1)));
+    }
+
     // The same JSON held as values built in memory (strings and booleans), as the engine builds them.
     private static JsonNode? Built(JsonNode? node) => node switch
     {
