@@ -18,27 +18,16 @@ internal static class JsonObjectExtensions
         [NotNullWhen(true)] out string? actualName,
         out JsonNode? value)
     {
-        if (obj.TryGetPropertyValue(name, out value))
+        var index = obj.IndexOfIgnoreCase(name);
+        if (index < 0)
         {
-            actualName = name;
-            return true;
+            actualName = null;
+            value = null;
+            return false;
         }
 
-        // By index: JsonObject's enumerator is boxed, and absent attributes (filters probe them often) reach here.
-        for (var i = 0; i < obj.Count; i++)
-        {
-            var property = obj.GetAt(i);
-            if (string.Equals(property.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                actualName = property.Key;
-                value = property.Value;
-                return true;
-            }
-        }
-
-        actualName = null;
-        value = null;
-        return false;
+        (actualName, value) = obj.GetAt(index);
+        return true;
     }
 
     /// <summary>The index of the member named <paramref name="name"/> in any case, or -1.</summary>
@@ -50,6 +39,7 @@ internal static class JsonObjectExtensions
             return index;
         }
 
+        // By index: JsonObject's enumerator is boxed, and absent attributes (filters probe them often) reach here.
         for (var i = 0; i < obj.Count; i++)
         {
             if (string.Equals(obj.GetAt(i).Key, name, StringComparison.OrdinalIgnoreCase))

@@ -14,7 +14,7 @@ internal sealed class PatchJournal
 
     /// <summary>Initializes an empty journal.</summary>
     /// <param name="capacity">The number of mutations expected (one per operation is usual).</param>
-    public PatchJournal(int capacity = 4) => _entries = new List<Entry>(capacity);
+    public PatchJournal(int capacity) => _entries = new List<Entry>(capacity);
 
     private enum Kind
     {

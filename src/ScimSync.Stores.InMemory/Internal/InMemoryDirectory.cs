@@ -1,8 +1,10 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimSync.Errors;
 using ScimSync.Filtering;
@@ -492,41 +494,59 @@ internal sealed class InMemoryDirectory
         (StringOf(body, kind.NameAttribute)!.ToUpperInvariant(), StringOf(body, "externalId"));
 
     /// <summary>Copies the resource without id, meta and derived or separately kept attributes.</summary>
+    /// <remarks>
+    /// The copy is written out and parsed again rather than cloned: parsed values cloned with DeepClone still point into
+    /// the request's body, which the entry would then keep alive.
+    /// </remarks>
     private static JsonObject Prepare(Kind kind, JsonObject resource, out List<GroupMember>? members)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        var body = new JsonObject();
         members = kind.IsGroup ? [] : null;
-        foreach (var property in resource)
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            if (Is(property.Key, "id") || Is(property.Key, "meta") || (!kind.IsGroup && Is(property.Key, "groups")))
+            writer.WriteStartObject();
+            foreach (var property in resource)
             {
-                continue;
-            }
-
-            if (kind.IsGroup && Is(property.Key, "members"))
-            {
-                foreach (var item in (property.Value as JsonArray ?? []).OfType<JsonObject>())
+                if (Is(property.Key, "id") || Is(property.Key, "meta") || (!kind.IsGroup && Is(property.Key, "groups")))
                 {
-                    if (StringOf(item, "value") is { } value)
-                    {
-                        members!.Add(new GroupMember(value, StringOf(item, "type"), StringOf(item, "display")));
-                    }
+                    continue;
                 }
 
-                continue;
+                if (kind.IsGroup && Is(property.Key, "members"))
+                {
+                    foreach (var item in (property.Value as JsonArray ?? []).OfType<JsonObject>())
+                    {
+                        if (StringOf(item, "value") is { } value)
+                        {
+                            members!.Add(new GroupMember(value, StringOf(item, "type"), StringOf(item, "display")));
+                        }
+                    }
+
+                    continue;
+                }
+
+                writer.WritePropertyName(property.Key);
+                if (property.Value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    property.Value.WriteTo(writer);
+                }
             }
 
-            body[property.Key] = property.Value?.DeepClone();
+            writer.WriteEndObject();
         }
 
+        var body = JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
         if (StringOf(body, kind.NameAttribute) is null)
         {
             throw new ArgumentException($"The resource has no '{kind.NameAttribute}' string value.", nameof(resource));
         }
 
-        // Parsed values copied by DeepClone still point into the request's body; reparsed, the entry keeps only itself.
-        return JsonNode.Parse(body.ToJsonString())!.AsObject();
+        return body;
     }
 
     private static bool Is(string name, string attribute) => string.Equals(name, attribute, StringComparison.OrdinalIgnoreCase);
