@@ -214,18 +214,19 @@ public sealed class LdapIncrementalAndToolsTests
 
     private static Task WaitForAsync(Func<bool> condition) => WaitForAsync(() => Task.FromResult(condition()));
 
+    // Polls until the condition holds, for up to 30 s of real time: a sync run on a loaded CI machine once took longer
+    // than the 500 polls of 10 ms this used to allow. A condition that never holds still fails.
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
-        for (var i = 0; i < 500; i++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
         {
-            if (await condition())
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
             {
-                return;
+                Assert.Fail("The condition did not become true within 30 s.");
             }
 
             await Task.Delay(10);
         }
-
-        Assert.Fail("The condition did not become true.");
     }
 }
