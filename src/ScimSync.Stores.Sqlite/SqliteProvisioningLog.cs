@@ -136,7 +136,7 @@ internal sealed class SqliteProvisioningLog : IProvisioningLog
             ProvisioningOutcomeFilter.Failed => " AND NOT (status > 0 AND status < 400)",
             _ => string.Empty,
         });
-        sql.Append(" ORDER BY seq DESC LIMIT $limit");
+        sql.Append(" ORDER BY seq DESC ").Append(Internal.SqliteStatements.Limit("$limit"));
 
         var entries = new List<ProvisioningLogEntry>(pageSize);
         string? next = null;

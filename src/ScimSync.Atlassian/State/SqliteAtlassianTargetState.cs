@@ -123,13 +123,16 @@ public sealed class SqliteAtlassianTargetState : IAtlassianTargetState, IDisposa
         }
     }
 
+    // The LIMITs are cast: SQLite's planner reads a bare parameter's value there and compiles the statement again
+    // each time the parameter is bound, so every read compiled twice.
+
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<AtlassianOutboxEntry>> PeekAsync(string target, int max, CancellationToken cancellationToken) =>
-        ReadEntriesAsync("SELECT sequence, kind, resource_id, attempts, last_error FROM outbox WHERE target = $t AND dead = 0 ORDER BY sequence LIMIT $n", target, max, cancellationToken);
+        ReadEntriesAsync("SELECT sequence, kind, resource_id, attempts, last_error FROM outbox WHERE target = $t AND dead = 0 ORDER BY sequence LIMIT CAST($n AS INTEGER)", target, max, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<AtlassianOutboxEntry>> ListDeadLettersAsync(string target, CancellationToken cancellationToken) =>
-        ReadEntriesAsync("SELECT sequence, kind, resource_id, attempts, last_error FROM outbox WHERE target = $t AND dead = 1 ORDER BY sequence LIMIT $n", target, int.MaxValue, cancellationToken);
+        ReadEntriesAsync("SELECT sequence, kind, resource_id, attempts, last_error FROM outbox WHERE target = $t AND dead = 1 ORDER BY sequence LIMIT CAST($n AS INTEGER)", target, int.MaxValue, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask CompleteAsync(string target, long sequence, string? failure, bool deadLetter, CancellationToken cancellationToken) =>

@@ -202,9 +202,9 @@ internal sealed class SqliteGroupStore(
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText =
-                """
+                $"""
                 SELECT EXISTS (SELECT 1 FROM groups WHERE id = $group AND directory = $dir), (SELECT COUNT(*) FROM group_members WHERE group_id = $group);
-                SELECT member_id, member_type, display FROM group_members WHERE group_id = $group ORDER BY member_id LIMIT $count OFFSET $offset;
+                SELECT member_id, member_type, display FROM group_members WHERE group_id = $group ORDER BY member_id {SqliteStatements.Limit("$count")} OFFSET $offset;
                 """;
             command.Parameters.AddWithValue("$group", groupId);
             command.Parameters.AddWithValue("$dir", Directory);

@@ -86,7 +86,7 @@ internal sealed class SqlitePageAnchors(string table, string directory)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT t.rowid FROM {table} t WHERE t.directory = $dir AND t.rowid > $last ORDER BY t.rowid LIMIT $rows;";
+        command.CommandText = $"SELECT t.rowid FROM {table} t WHERE t.directory = $dir AND t.rowid > $last ORDER BY t.rowid {SqliteStatements.Limit("$rows")};";
         command.Parameters.AddWithValue("$dir", directory);
         command.Parameters.AddWithValue("$last", _lastRowid);
         command.Parameters.AddWithValue("$rows", rows);

@@ -731,18 +731,18 @@ internal class SqliteResourceStore : IResourceStore
     {
         if (cursor)
         {
-            return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid > $after ORDER BY t.rowid LIMIT $limit;";
+            return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid > $after ORDER BY t.rowid {SqliteStatements.Limit("$limit")};";
         }
 
         if (sortColumn == "t.rowid")
         {
             // The default order: the directory index walks it without sorting (rowid is never null).
-            return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY t.rowid LIMIT $limit OFFSET $offset;";
+            return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY t.rowid {SqliteStatements.Limit("$limit")} OFFSET $offset;";
         }
 
         // RFC 7644 §3.4.2.3: resources without a value are last ascending and first descending.
         var direction = order == SortOrder.Descending ? "DESC NULLS FIRST" : "ASC NULLS LAST";
-        return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY {sortColumn} {direction}, t.rowid LIMIT $limit OFFSET $offset;";
+        return $"SELECT {Columns} FROM {Table.Name} t WHERE {where} ORDER BY {sortColumn} {direction}, t.rowid {SqliteStatements.Limit("$limit")} OFFSET $offset;";
     }
 
     private async Task<ListResult> PageInSqlAsync(
@@ -821,7 +821,7 @@ internal class SqliteResourceStore : IResourceStore
         if (startIndex <= total)
         {
             var seek = _anchors.Find(connection, transaction, deletes, startIndex - 1L);
-            using var commandStatement = connection.Statement($"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid >= $from ORDER BY t.rowid LIMIT $limit OFFSET $offset;", transaction);
+            using var commandStatement = connection.Statement($"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid >= $from ORDER BY t.rowid {SqliteStatements.Limit("$limit")} OFFSET $offset;", transaction);
             var command = commandStatement.Command;
             command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
             command.Parameters.AddWithValue("$from", seek?.From ?? long.MinValue);

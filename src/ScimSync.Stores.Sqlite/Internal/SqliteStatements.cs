@@ -38,6 +38,15 @@ internal static class SqliteStatements
         command.Transaction = transaction;
         return new Statement(command, kept, sql);
     }
+
+    /// <summary>
+    /// A <c>LIMIT</c> whose value is bound to <paramref name="parameter"/>. Given as a bare parameter, the value is
+    /// read by SQLite's planner, which then marks the statement to be compiled again whenever that parameter is bound
+    /// anew: every run of a kept statement compiled it again, and a new command compiled it twice. Behind a cast the
+    /// planner leaves the value alone; the plans of the store's pages are the same either way (an index walked in
+    /// order, stopped at the limit).
+    /// </summary>
+    public static string Limit(string parameter) => $"LIMIT CAST({parameter} AS INTEGER)";
 }
 
 /// <summary>A command lent by <see cref="SqliteStatements.Statement"/>; disposing it keeps it for the next use.</summary>

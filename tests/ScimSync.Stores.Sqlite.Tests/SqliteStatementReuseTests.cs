@@ -1,0 +1,91 @@
+// Copyright (c) ScimSync contributors. Licensed under the MIT License.
+
+using ScimSync.Patching;
+using ScimSync.Stores.Sqlite.Internal;
+using SQLitePCL;
+
+namespace ScimSync.Stores.Sqlite.Tests;
+
+/// <summary>
+/// The statements a connection keeps run again without being compiled again, whatever values are bound to them: a
+/// <c>LIMIT</c> given as a bare parameter made SQLite compile its page statements again on every run.
+/// </summary>
+public sealed class SqliteStatementReuseTests : IDisposable
+{
+    private const int SqliteStmtStatusReprepare = 5;
+    private const int SqliteStmtStatusRun = 6;
+
+    private readonly SqliteStoreFixture _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task KeptPageStatements_RunAgainWithNewValues_WithoutBeingCompiledAgain()
+    {
+        // The operations below run one at a time, so they share the connection opened here, whose statements can then
+        // be listed.
+        await using (var lease = await _db.Provider.Database.OpenAsync(default))
+        {
+            lease.Connection.Handle!.enable_sqlite3_next_stmt(true);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await _db.Users.CreateAsync(SqliteStoreFixture.User($"user{i}"), default)).IsSuccess);
+        }
+
+        // Lookups that find one user and none, first pages of several sizes and orders, and cursor pages: the shapes
+        // whose SQL carries a LIMIT, each run with new values.
+        for (var round = 0; round < 4; round++)
+        {
+            await _db.Users.ListAsync(new ListQuery { Filter = SqliteUserStoreTests.Eq("userName", $"user{round % 3}") }, default);
+            await _db.Users.ListAsync(new ListQuery { Filter = SqliteUserStoreTests.Eq("userName", $"nobody{round}") }, default);
+            await _db.Users.ListAsync(new ListQuery { Count = 1 + round, StartIndex = 1 + (round % 2) }, default);
+            await _db.Users.ListAsync(new ListQuery { Count = 1 + round, SortBy = new AttributePath(null, "userName") }, default);
+            await _db.Users.ListAsync(new ListQuery { Count = 1 + round, Cursor = string.Empty }, default);
+        }
+
+        var (runs, reprepares) = await LimitStatementStatusAsync();
+
+        Assert.True(runs >= 8, $"The page statements ran {runs} times on the kept connections; expected them kept and run again.");
+        Assert.Equal(0, reprepares);
+    }
+
+    // Sums, over the prepared statements of the database's idle connections whose SQL has a LIMIT, how often they ran
+    // and how often SQLite compiled them again.
+    private async Task<(int Runs, int Reprepares)> LimitStatementStatusAsync()
+    {
+        var leases = new List<SqliteLease>();
+        try
+        {
+            // Every idle connection (one, if the operations above did run one at a time) and one more that is new.
+            for (var i = 0; i < 4; i++)
+            {
+                leases.Add(await _db.Provider.Database.OpenAsync(default));
+            }
+
+            var (runs, reprepares) = (0, 0);
+            foreach (var lease in leases)
+            {
+                lease.Connection.Handle!.enable_sqlite3_next_stmt(true);
+                for (var stmt = raw.sqlite3_next_stmt(lease.Connection.Handle, null); stmt is not null && !stmt.IsInvalid; stmt = raw.sqlite3_next_stmt(lease.Connection.Handle, stmt))
+                {
+                    if (raw.sqlite3_sql(stmt).utf8_to_string().Contains("LIMIT", StringComparison.Ordinal))
+                    {
+                        runs += raw.sqlite3_stmt_status(stmt, SqliteStmtStatusRun, 0);
+                        reprepares += raw.sqlite3_stmt_status(stmt, SqliteStmtStatusReprepare, 0);
+                    }
+                }
+            }
+
+            return (runs, reprepares);
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                await lease.DisposeAsync();
+            }
+        }
+    }
+}
