@@ -449,6 +449,38 @@ public abstract class ScimStoreConformanceTests : IAsyncLifetime
         Assert.Equal(["user5"], UserNames(last));
     }
 
+    /// <summary>
+    /// The total of a first page is every match, whether the page comes back short, exactly full or full with more to
+    /// come, filtered or not, in the default order or sorted (a store may take a short first page's length as the total).
+    /// </summary>
+    [Theory]
+    [InlineData(null, 10, 5)]
+    [InlineData(null, 5, 5)]
+    [InlineData(null, 4, 5)]
+    [InlineData("userName sw \"user\"", 10, 4)]
+    [InlineData("userName sw \"user\"", 4, 4)]
+    [InlineData("userName sw \"user\"", 3, 4)]
+    [InlineData("userName eq \"user2\"", 1, 1)]
+    [InlineData("userName eq \"user2\"", 100, 1)]
+    [InlineData("userName eq \"nobody\"", 100, 0)]
+    public async Task List_FirstPage_ReportsEveryMatchAsTotal(string? filter, int count, int expectedTotal)
+    {
+        for (var i = 1; i <= 4; i++)
+        {
+            await CreateUserAsync(User($"user{i}"));
+        }
+
+        await CreateUserAsync(User("other"));
+
+        foreach (var sortBy in new[] { null, new AttributePath(null, "userName") })
+        {
+            var page = (await Users.ListAsync(new ListQuery { Filter = filter is null ? null : Parse(filter), Count = count, SortBy = sortBy }, default)).Value!;
+
+            Assert.Equal(expectedTotal, page.TotalResults);
+            Assert.Equal(Math.Min(count, expectedTotal), page.Resources.Count);
+        }
+    }
+
     /// <summary>Without sortBy the default order is stable: index pages cover every resource once.</summary>
     [Fact]
     public async Task List_IndexPagingDefaultOrder_CoversEveryResourceOnce()

@@ -110,7 +110,11 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
                 var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
-                    var total = await CountAsync(connection, transaction, necessary, parameters, cancellationToken).ConfigureAwait(false);
+                    // A first index page that comes back short holds every match, so its length is the total: a lookup
+                    // (userName eq, externalId eq) runs one statement, not a COUNT and then the rows. The scan counts
+                    // first, to refuse one that would examine too much.
+                    var countAfterRows = where is not null && query.Cursor is null && startIndex == 1 && count > 0;
+                    var total = countAfterRows ? 0 : await CountAsync(connection, transaction, necessary, parameters, cancellationToken).ConfigureAwait(false);
                     if (where is null && total > MaxScannedResources)
                     {
                         return StoreResult.Rejected<ListResult>(ScimError.TooMany(
@@ -161,6 +165,11 @@ internal abstract class PostgreSqlResourceStore : IResourceStore
                         {
                             rows.Add((ReadRow(reader), reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7)));
                         }
+                    }
+
+                    if (countAfterRows)
+                    {
+                        total = rows.Count < count ? rows.Count : await CountAsync(connection, transaction, necessary, parameters, cancellationToken).ConfigureAwait(false);
                     }
 
                     var filterNeedsMembers = where is null && Table.HasMembers && query.Filter is not null;

@@ -749,22 +749,24 @@ internal class SqliteResourceStore : IResourceStore
         SqliteConnection connection, string where, SqlFilterTranslator translator, string sortColumn, ListQuery query, int startIndex, int count, long? after,
         CancellationToken cancellationToken)
     {
-        int total;
+        int? total = null;
         var rows = new List<(StoredResource Resource, long Key)>();
         var anchored = after is null && count > 0 && sortColumn == "t.rowid" && startIndex > SqlitePageAnchors.Stride && where == Where(Unfiltered);
+
+        // A first page that comes back short holds every match, so its length is the total: a lookup (userName eq,
+        // externalId eq) runs one statement, not a COUNT and then the rows. Later pages, cursor pages, full first pages
+        // and count=0 still count.
+        var firstPage = after is null && startIndex == 1 && count > 0;
         if (anchored)
         {
             total = await ReadAnchoredPageAsync(connection, where, translator, startIndex, count, rows, cancellationToken).ConfigureAwait(false);
         }
-        else
+        else if (!firstPage)
         {
-            using var countStatement = connection.Statement(CountSql(where));
-            var countCommand = countStatement.Command;
-            countCommand.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
-            total = Convert.ToInt32(await countCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            total = await CountAsync(connection, where, translator, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!anchored && count > 0 && (after is not null || startIndex <= total))
+        if (!anchored && count > 0 && (after is not null || startIndex <= total || firstPage))
         {
             using var statement = connection.Statement(PageSql(where, sortColumn, query.SortOrder, after is not null));
             var command = statement.Command;
@@ -775,6 +777,11 @@ internal class SqliteResourceStore : IResourceStore
             command.Parameters.AddWithValue("$offset", startIndex - 1);
             command.Parameters.AddWithValue("$after", after ?? 0);
             await ReadRowsAsync(command, rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (total is null)
+        {
+            total = rows.Count < count ? rows.Count : await CountAsync(connection, where, translator, cancellationToken).ConfigureAwait(false);
         }
 
         string? next = null;
@@ -795,7 +802,15 @@ internal class SqliteResourceStore : IResourceStore
             }
         }
 
-        return new ListResult(page, total) { NextCursor = next };
+        return new ListResult(page, total.Value) { NextCursor = next };
+    }
+
+    private async Task<int> CountAsync(SqliteConnection connection, string where, SqlFilterTranslator translator, CancellationToken cancellationToken)
+    {
+        using var statement = connection.Statement(CountSql(where));
+        var command = statement.Command;
+        command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
     // An unfiltered page in the default order deep into the directory: the total, the anchor and the rows read in one
