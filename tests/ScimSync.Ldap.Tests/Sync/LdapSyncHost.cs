@@ -105,11 +105,14 @@ public sealed class WaitCountingTimeProvider(DateTimeOffset start) : FakeTimePro
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Counted once the timer exists: counted first, a test could advance the clock before the timer was created,
+        // which then started its wait from the later time and never fired (the schedule test failed so, now and then).
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         if (dueTime >= TimeSpan.FromMinutes(1))
         {
             Interlocked.Increment(ref _longWaits);
         }
 
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 }

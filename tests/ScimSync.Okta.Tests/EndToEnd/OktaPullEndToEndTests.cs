@@ -78,9 +78,15 @@ public sealed class OktaPullEndToEndTests : IAsyncLifetime
         Assert.False((bool)(await UserAsync(bob))!.Resource["active"]!);
         Assert.Equal(["bob@example.com", "dee@example.com"], await MembersAsync(engineers));
 
-        var log = await _host.Services.GetRequiredService<IProvisioningLog>().QueryAsync(new ProvisioningLogQuery { PageSize = 200 });
+        // The log is written in the background: wait for the entry (up to 30 s of real time) rather than racing it.
         var deeId = (await UserAsync(dee))!.Id;
-        Assert.Contains(log.Entries, e => e.Connection == Connection && e.ResourceId == deeId);
+        var logged = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await _host.Services.GetRequiredService<IProvisioningLog>().QueryAsync(new ProvisioningLogQuery { PageSize = 200 }))
+            .Entries.Any(e => e.Connection == Connection && e.ResourceId == deeId))
+        {
+            Assert.True(logged.Elapsed < TimeSpan.FromSeconds(30), "The provisioning log has no entry for the user the delta run created.");
+            await Task.Delay(10);
+        }
 
         var drift = await Synchronizer.DriftAsync(Connection);
         Assert.True(drift.Complete, string.Join("; ", drift.Errors));
