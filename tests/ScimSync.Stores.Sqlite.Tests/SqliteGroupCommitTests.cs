@@ -154,6 +154,72 @@ public sealed class SqliteGroupCommitTests : IDisposable
         Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM users WHERE user_name_key = 'DAVE';"));
     }
 
+    [Fact]
+    public async Task Batches_RunOnTheLoopsOwnConnection_WhosePageCacheStaysWarm()
+    {
+        await WarmUpAsync();
+        var database = _db.Provider.Database;
+        var update = "UPDATE users SET version = version + 1 WHERE user_name_key = 'WARM-UP';";
+        var first = await database.WriteAsync(async (c, t, ct) =>
+        {
+            await ExecuteAsync(c, t, update);
+            return StoreResult.Success(c);
+        }, CancellationToken.None);
+
+        // Then every idle connection is lent out, as to concurrent reads: a writer taken from that pool would now be
+        // another connection, whose cache SQLite empties because the file changed since its last transaction.
+        var leases = new List<SqliteLease>();
+        for (var i = 0; i < SqliteDatabase.MaxIdleConnections; i++)
+        {
+            leases.Add(await database.OpenAsync(CancellationToken.None));
+        }
+
+        try
+        {
+            var second = await database.WriteAsync(async (c, t, ct) =>
+            {
+                CacheMisses(c, reset: true);
+                await ExecuteAsync(c, t, update);
+                return StoreResult.Success((c, CacheMisses(c, reset: false)));
+            }, CancellationToken.None);
+
+            Assert.Same(first.Value, second.Value.Item1);
+            Assert.DoesNotContain(leases, l => ReferenceEquals(l.Connection, second.Value.Item1));
+
+            // The pages the update reads and writes were in the cache the batch before left.
+            Assert.Equal(0, second.Value.Item2);
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                await lease.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AfterAFailedBatch_TheNextBatchRunsOnANewConnection()
+    {
+        await WarmUpAsync();
+        var database = _db.Provider.Database;
+        var before = (await database.WriteAsync((c, t, ct) => Task.FromResult(StoreResult.Success(c)), CancellationToken.None)).Value!;
+
+        await Assert.ThrowsAsync<SqliteException>(() => database.WriteAsync<string>((c, t, ct) => throw new SqliteException("disk I/O error", 10), CancellationToken.None));
+        var after = (await database.WriteAsync((c, t, ct) => Task.FromResult(StoreResult.Success(c)), CancellationToken.None)).Value!;
+
+        Assert.NotSame(before, after);
+        Assert.NotEqual(System.Data.ConnectionState.Open, before.State);
+        Assert.Equal(StoreResultStatus.Success, (await _db.Users.CreateAsync(SqliteStoreFixture.User("after"), CancellationToken.None)).Status);
+    }
+
+    // SQLITE_DBSTATUS_CACHE_MISS: pages the connection had to read from the file since the last reset.
+    private static int CacheMisses(SqliteConnection connection, bool reset)
+    {
+        Assert.Equal(0, SQLitePCL.raw.sqlite3_db_status(connection.Handle, 8, out var current, out _, reset ? 1 : 0));
+        return current;
+    }
+
     // Queues a write that the loop takes alone and then waits with at the gate the caller holds.
     private async Task HoldTheLoopAsync()
     {

@@ -231,6 +231,32 @@ internal sealed class SqliteDatabase : IDisposable
         return new SqliteLease(this, await OpenRawAsync(cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// Opens a connection for the caller to keep (the group commit's writer), with the same settings as the lent ones
+    /// but outside their pool. The caller closes it with <see cref="Discard"/>.
+    /// </summary>
+    internal async ValueTask<SqliteConnection> OpenOwnedAsync(CancellationToken cancellationToken)
+    {
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes a connection for good, rolling back a transaction it was left in.</summary>
+    internal static void Discard(SqliteConnection connection)
+    {
+        if (connection.State == ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0)
+        {
+            Abandon(connection);
+            return;
+        }
+
+        connection.Dispose();
+    }
+
     /// <summary>Takes back a lent connection: kept for the next use when it is healthy and outside a transaction.</summary>
     internal void Return(SqliteConnection connection)
     {

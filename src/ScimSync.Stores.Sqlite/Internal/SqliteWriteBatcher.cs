@@ -36,6 +36,12 @@ internal sealed class SqliteWriteBatcher : IDisposable
     private long _committedWrites;
     private int _queued;
 
+    // The loop's own connection, kept from batch to batch; only the loop touches it. SQLite empties a connection's page
+    // cache whenever another connection has written the file since its last transaction, so a writer taken from the
+    // pool (whose connections serve reads in between) started most batches cold and read the B-tree pages it was
+    // about to change back from the file. Kept by the loop, it is the only writer, and its cache stays warm.
+    private SqliteConnection? _writer;
+
     public SqliteWriteBatcher(SqliteDatabase database)
     {
         _database = database;
@@ -105,41 +111,42 @@ internal sealed class SqliteWriteBatcher : IDisposable
                 await RunBatchAsync(batch).ConfigureAwait(false);
             }
         }
+
+        // The queue is complete and drained: nothing runs on the connection any more.
+        DropWriter();
     }
 
     private async Task RunBatchAsync(List<WriteItem> batch)
     {
         try
         {
-            var lease = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            await using (lease.ConfigureAwait(false))
+            var connection = _writer ??= await _database.OpenOwnedAsync(CancellationToken.None).ConfigureAwait(false);
+            using var gate = await _database.EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction();
+            foreach (var item in batch)
             {
-                var connection = lease.Connection;
-                using var gate = await _database.EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
-                using var transaction = connection.BeginTransaction();
-                foreach (var item in batch)
+                // A write runs without its caller's token: once started it belongs to the batch, and a cancelled
+                // statement would fail the transaction of everyone else.
+                transaction.Save("w");
+                var keep = await item.RunAsync(connection, transaction).ConfigureAwait(false);
+                if (keep)
                 {
-                    // A write runs without its caller's token: once started it belongs to the batch, and a cancelled
-                    // statement would fail the transaction of everyone else.
-                    transaction.Save("w");
-                    var keep = await item.RunAsync(connection, transaction).ConfigureAwait(false);
-                    if (keep)
-                    {
-                        transaction.Release("w");
-                    }
-                    else
-                    {
-                        transaction.Rollback("w");
-                        transaction.Release("w");
-                    }
+                    transaction.Release("w");
                 }
-
-                transaction.Commit();
+                else
+                {
+                    transaction.Rollback("w");
+                    transaction.Release("w");
+                }
             }
+
+            transaction.Commit();
         }
         catch (Exception e)
         {
-            // Nothing of this batch reached the disk: every write in it fails with the cause.
+            // Nothing of this batch reached the disk: every write in it fails with the cause. The connection may be
+            // broken or still inside the transaction; the next batch opens a new one.
+            DropWriter();
             foreach (var item in batch)
             {
                 item.Fail(e);
@@ -153,6 +160,15 @@ internal sealed class SqliteWriteBatcher : IDisposable
         foreach (var item in batch)
         {
             item.Complete();
+        }
+    }
+
+    private void DropWriter()
+    {
+        if (_writer is { } writer)
+        {
+            _writer = null;
+            SqliteDatabase.Discard(writer);
         }
     }
 
