@@ -232,8 +232,8 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Opens a connection for the caller to keep (the group commit's writer), with the same settings as the lent ones
-    /// but outside their pool. The caller closes it with <see cref="Discard"/>.
+    /// Opens a connection for the group commit to keep (its writer, its checkpoints), with the settings of the lent
+    /// ones and its own, outside their pool. The caller closes it with <see cref="Discard"/>.
     /// </summary>
     internal async ValueTask<SqliteConnection> OpenOwnedAsync(CancellationToken cancellationToken)
     {
@@ -242,7 +242,23 @@ internal sealed class SqliteDatabase : IDisposable
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Each write of a batch runs in a savepoint, whose journal (the pages as they were before the write) SQLite
+            // keeps in memory only up to 64 KiB and then writes to a temporary file it opens for the purpose. A write's
+            // pages are bounded by the write (a member add of 100 touches a few dozen), so in memory they stay. The
+            // group commit asks for checkpoints itself (see SqliteWriteBatcher), so a commit never runs one.
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Closes a connection for good, rolling back a transaction it was left in.</summary>

@@ -23,11 +23,21 @@ namespace ScimSync.Stores.Sqlite.Internal;
 /// Batches form by themselves: while one commit waits for the disk, the writes that arrive queue and make the next
 /// batch. A lone write is committed at once, without waiting for company.
 /// </para>
+/// <para>
+/// Checkpoints (copying the write-ahead log back into the database file, with two fsyncs) run beside the loop on a
+/// connection of their own, not inside the commit that crosses SQLite's threshold, where they held up every write
+/// queued behind it. Should the log still grow (the checkpoint cannot catch up with a loop that never pauses, so the
+/// log never starts over), the loop checkpoints itself once, right after a commit, which lets the next transaction
+/// start the log from its beginning.
+/// </para>
 /// </remarks>
 internal sealed class SqliteWriteBatcher : IDisposable
 {
     /// <summary>The most writes one transaction carries, so that one slow batch does not hold everyone.</summary>
     public const int MaxBatchSize = 64;
+
+    // sqlite3_db_status: pages the connection has written to the log (the database file outside WAL mode).
+    private const int SqliteDbStatusCacheWrite = 9;
 
     private readonly SqliteDatabase _database;
     private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
@@ -42,11 +52,37 @@ internal sealed class SqliteWriteBatcher : IDisposable
     // about to change back from the file. Kept by the loop, it is the only writer, and its cache stays warm.
     private SqliteConnection? _writer;
 
+    private readonly Channel<bool> _checkpointRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly Task _checkpointer;
+    private long _framesSinceRequest;
+    private long _framesNotCheckpointed;
+    private long _logFrames;
+    private long _checkpoints;
+
     public SqliteWriteBatcher(SqliteDatabase database)
     {
         _database = database;
         _loop = Task.Run(RunAsync);
+        _checkpointer = Task.Run(CheckpointAsync);
     }
+
+    /// <summary>
+    /// Gets or sets the pages written to the log after which a checkpoint is asked for (SQLite's own default for its
+    /// automatic checkpoint). Settable for tests, before the first write.
+    /// </summary>
+    public int CheckpointFrames { get; set; } = 1000;
+
+    /// <summary>
+    /// Gets or sets the length of the log, in pages, at which the loop checkpoints itself instead of leaving it to the
+    /// background. Settable for tests, before the first write.
+    /// </summary>
+    public int InlineCheckpointFrames { get; set; } = 4000;
+
+    /// <summary>Gets or sets whether checkpoints are asked of the background (tests turn it off to see the loop's own).</summary>
+    public bool CheckpointInBackground { get; set; } = true;
+
+    /// <summary>Gets the number of checkpoints run so far, in the background or by the loop (for tests).</summary>
+    public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
     /// <summary>Gets the number of transactions committed so far (for tests and diagnostics).</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
@@ -83,6 +119,8 @@ internal sealed class SqliteWriteBatcher : IDisposable
         {
             // Queued writes finish (their callers are waiting for them); shutdown waits a bounded time only.
             _loop.Wait(TimeSpan.FromSeconds(30));
+            _checkpointRequests.Writer.TryComplete();
+            _checkpointer.Wait(TimeSpan.FromSeconds(30));
         }
     }
 
@@ -161,6 +199,99 @@ internal sealed class SqliteWriteBatcher : IDisposable
         {
             item.Complete();
         }
+
+        // Once the batch is acknowledged: a checkpoint the loop runs itself then delays only the next batch.
+        AfterCommit(_writer!);
+    }
+
+    // Counts the pages the commit wrote to the log and asks for a checkpoint every CheckpointFrames of them.
+    private void AfterCommit(SqliteConnection connection)
+    {
+        _ = SQLitePCL.raw.sqlite3_db_status(connection.Handle, SqliteDbStatusCacheWrite, out var written, out _, 1);
+        Interlocked.Add(ref _framesNotCheckpointed, written);
+        _framesSinceRequest += written;
+        if (_framesSinceRequest < CheckpointFrames)
+        {
+            return;
+        }
+
+        _framesSinceRequest = 0;
+        if (Interlocked.Read(ref _framesNotCheckpointed) < InlineCheckpointFrames && Interlocked.Read(ref _logFrames) < InlineCheckpointFrames)
+        {
+            if (CheckpointInBackground)
+            {
+                _checkpointRequests.Writer.TryWrite(true);
+            }
+
+            return;
+        }
+
+        // The background has fallen behind, or the log has not started over for a long while. Checkpointed now, with
+        // no write in between, it is copied whole (unless a reader still needs its end), and the next transaction
+        // starts it from its beginning.
+        try
+        {
+            RunCheckpoint(connection, byTheLoop: true);
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            // A checkpoint that fails leaves the log as it was: the next one tries again, and a broken connection
+            // fails the next batch, which then opens another.
+        }
+    }
+
+    private async Task CheckpointAsync()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            while (await _checkpointRequests.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                _checkpointRequests.Reader.TryRead(out _);
+                try
+                {
+                    connection ??= await _database.OpenOwnedAsync(CancellationToken.None).ConfigureAwait(false);
+                    RunCheckpoint(connection, byTheLoop: false);
+                }
+                catch (Exception)
+                {
+                    // Best effort, as the loop's own: a failed checkpoint leaves the log as it was, and the connection
+                    // is replaced at the next request.
+                    if (connection is not null)
+                    {
+                        SqliteDatabase.Discard(connection);
+                        connection = null;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                SqliteDatabase.Discard(connection);
+            }
+        }
+    }
+
+    // PASSIVE: copies what it can without waiting for readers or blocking the writer. Records the log's length, or 0
+    // when the loop itself copied it whole: with no write after it, the next transaction starts the log over. (In the
+    // background, commits may have added to the log since the checkpoint looked at it.)
+    private void RunCheckpoint(SqliteConnection connection, bool byTheLoop)
+    {
+        Interlocked.Exchange(ref _framesNotCheckpointed, 0);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        using (var reader = command.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                var (busy, log, copied) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+                Interlocked.Exchange(ref _logFrames, byTheLoop && busy == 0 && log == copied ? 0 : log);
+            }
+        }
+
+        Interlocked.Increment(ref _checkpoints);
     }
 
     private void DropWriter()
