@@ -242,23 +242,11 @@ internal sealed class SqliteDatabase : IDisposable
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Each write of a batch runs in a savepoint, whose journal (the pages as they were before the write) SQLite
-            // keeps in memory only up to 64 KiB and then writes to a temporary file it opens for the purpose. A write's
-            // pages are bounded by the write (a member add of 100 touches a few dozen), so in memory they stay. The
-            // group commit asks for checkpoints itself (see SqliteWriteBatcher), so a commit never runs one.
-            using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        // Each write of a batch runs in a savepoint, whose journal (the pages as they were before the write) SQLite keeps
+        // in memory only up to 64 KiB and then writes to a temporary file it opens for the purpose. A write's pages are
+        // bounded by the write (a member add of 100 touches a few dozen), so in memory they stay. The group commit asks
+        // for checkpoints itself (see SqliteWriteBatcher), so a commit never runs one.
+        return await OpenRawAsync(cancellationToken, " PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;").ConfigureAwait(false);
     }
 
     /// <summary>Closes a connection for good, rolling back a transaction it was left in.</summary>
@@ -342,7 +330,7 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
-    private async ValueTask<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    private async ValueTask<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken, string morePragmas = "")
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -350,7 +338,7 @@ internal sealed class SqliteDatabase : IDisposable
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = _connectionPragmas;
+            pragma.CommandText = _connectionPragmas + morePragmas;
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
