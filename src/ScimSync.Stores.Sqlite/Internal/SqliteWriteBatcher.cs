@@ -54,7 +54,6 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
     private readonly Channel<bool> _checkpointRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Task _checkpointer;
-    private long _framesSinceRequest;
     private long _framesNotCheckpointed;
     private long _logFrames;
     private long _checkpoints;
@@ -204,19 +203,18 @@ internal sealed class SqliteWriteBatcher : IDisposable
         AfterCommit(_writer!);
     }
 
-    // Counts the pages the commit wrote to the log and asks for a checkpoint every CheckpointFrames of them.
+    // Counts the pages the commit wrote to the log; once CheckpointFrames of them wait for a checkpoint, asks for one
+    // (a request already pending absorbs the next ones; a checkpoint resets the count when it starts).
     private void AfterCommit(SqliteConnection connection)
     {
         _ = SQLitePCL.raw.sqlite3_db_status(connection.Handle, SqliteDbStatusCacheWrite, out var written, out _, 1);
-        Interlocked.Add(ref _framesNotCheckpointed, written);
-        _framesSinceRequest += written;
-        if (_framesSinceRequest < CheckpointFrames)
+        var waiting = Interlocked.Add(ref _framesNotCheckpointed, written);
+        if (waiting < CheckpointFrames)
         {
             return;
         }
 
-        _framesSinceRequest = 0;
-        if (Interlocked.Read(ref _framesNotCheckpointed) < InlineCheckpointFrames && Interlocked.Read(ref _logFrames) < InlineCheckpointFrames)
+        if (waiting < InlineCheckpointFrames && Interlocked.Read(ref _logFrames) < InlineCheckpointFrames)
         {
             if (CheckpointInBackground)
             {
