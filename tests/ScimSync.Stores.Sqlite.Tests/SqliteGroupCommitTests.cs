@@ -247,6 +247,61 @@ public sealed class SqliteGroupCommitTests : IDisposable
         Assert.Equal(8L, Scalar("SELECT COUNT(*) FROM setting_documents WHERE key LIKE 'stream-%' AND version = 199;"));
     }
 
+    [Fact]
+    public async Task WhileTheBackgroundCheckpointIsSlow_TheLoopWaitsForIt_OnceTheLogReachesItsBound()
+    {
+        await WarmUpAsync();
+        var database = _db.Provider.Database;
+        var batcher = database.Batcher;
+        batcher.CheckpointFrames = 50;
+        batcher.InlineCheckpointFrames = 200;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        batcher.BackgroundCheckpointStarting = () =>
+        {
+            started.TrySetResult();
+            return finish.Task;
+        };
+
+        // 16 KB rows, five pages or so of log each: a few writes ask the background for a checkpoint, which then
+        // takes as long as the test says.
+        var version = 0;
+        Task<StoreResult<string>> Write() => database.WriteAsync(
+            (c, t, ct) => ExecuteAsync(c, t, $"INSERT OR REPLACE INTO setting_documents (key, value, version) VALUES ('slow', hex(randomblob(8192)), {version++});"),
+            CancellationToken.None);
+        while (!started.Task.IsCompleted)
+        {
+            Assert.Equal(StoreResultStatus.Success, (await Write()).Status);
+        }
+
+        // Once the log may have reached 200 pages, the loop waits for the slow checkpoint instead of adding to the log
+        // (1,000 writes would be 5,000 pages); the write it holds up does not end.
+        var checkpoints = batcher.Checkpoints;
+        var write = Write();
+        for (var i = 0; i < 1000 && batcher.CheckpointWaits == 0; i++)
+        {
+            while (!write.IsCompleted && batcher.CheckpointWaits == 0)
+            {
+                await Task.Delay(5);
+            }
+
+            if (write.IsCompleted)
+            {
+                Assert.Equal(StoreResultStatus.Success, (await write).Status);
+                write = Write();
+            }
+        }
+
+        Assert.Equal(1, batcher.CheckpointWaits);
+        Assert.Equal(checkpoints, batcher.Checkpoints);
+        Assert.InRange(new FileInfo(database.DatabasePath + "-wal").Length / 4096, 1, 300);
+
+        // When the slow one ends, the loop checkpoints the rest itself, and the write goes through.
+        finish.SetResult();
+        Assert.Equal(StoreResultStatus.Success, (await write).Status);
+        Assert.InRange(batcher.Checkpoints, checkpoints + 2, long.MaxValue);
+    }
+
     // SQLITE_DBSTATUS_CACHE_MISS: pages the connection had to read from the file since the last reset.
     private static int CacheMisses(SqliteConnection connection, bool reset)
     {

@@ -27,8 +27,9 @@ namespace ScimSync.Stores.Sqlite.Internal;
 /// Checkpoints (copying the write-ahead log back into the database file, with two fsyncs) run beside the loop on a
 /// connection of their own, not inside the commit that crosses SQLite's threshold, where they held up every write
 /// queued behind it. Should the log still grow (the checkpoint cannot catch up with a loop that never pauses, so the
-/// log never starts over), the loop checkpoints itself once, right after a commit, which lets the next transaction
-/// start the log from its beginning.
+/// log never starts over), the loop checkpoints itself once, right after a commit, waiting for a checkpoint in the
+/// background to finish first; with no write in between, the next transaction starts the log from its beginning.
+/// The log is thereby bounded by a count of pages, however slow the disk.
 /// </para>
 /// </remarks>
 internal sealed class SqliteWriteBatcher : IDisposable
@@ -54,9 +55,16 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
     private readonly Channel<bool> _checkpointRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Task _checkpointer;
+
+    // One checkpoint at a time: the loop's waits for the background's (two at once, the second fails as busy).
+    private readonly SemaphoreSlim _checkpointing = new(1, 1);
+
+    // The log's length is at most _logFrames (its length when the last checkpoint started) plus _framesNotCheckpointed
+    // (the pages committed since that checkpoint started); both are settled when a checkpoint ends.
     private long _framesNotCheckpointed;
     private long _logFrames;
     private long _checkpoints;
+    private long _checkpointWaits;
 
     public SqliteWriteBatcher(SqliteDatabase database)
     {
@@ -79,6 +87,15 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
     /// <summary>Gets or sets whether checkpoints are asked of the background (tests turn it off to see the loop's own).</summary>
     public bool CheckpointInBackground { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets work the background runs before each of its checkpoints, while it holds the turn (for tests: a
+    /// checkpoint held up as one on a slow disk would be).
+    /// </summary>
+    public Func<Task>? BackgroundCheckpointStarting { get; set; }
+
+    /// <summary>Gets the number of times the loop waited for the background's checkpoint to run its own (for tests).</summary>
+    public long CheckpointWaits => Interlocked.Read(ref _checkpointWaits);
 
     /// <summary>Gets the number of checkpoints run so far, in the background or by the loop (for tests).</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
@@ -200,23 +217,19 @@ internal sealed class SqliteWriteBatcher : IDisposable
         }
 
         // Once the batch is acknowledged: a checkpoint the loop runs itself then delays only the next batch.
-        AfterCommit(_writer!);
+        await AfterCommitAsync(_writer!).ConfigureAwait(false);
     }
 
-    // Counts the pages the commit wrote to the log; once CheckpointFrames of them wait for a checkpoint, asks for one
-    // (a request already pending absorbs the next ones; a checkpoint resets the count when it starts).
-    private void AfterCommit(SqliteConnection connection)
+    // Counts the pages the commit wrote to the log; once CheckpointFrames of them wait for a checkpoint, asks the
+    // background for one (a request already pending absorbs the next ones). Once the log may have reached
+    // InlineCheckpointFrames, checkpoints itself.
+    private async Task AfterCommitAsync(SqliteConnection connection)
     {
         _ = SQLitePCL.raw.sqlite3_db_status(connection.Handle, SqliteDbStatusCacheWrite, out var written, out _, 1);
         var waiting = Interlocked.Add(ref _framesNotCheckpointed, written);
-        if (waiting < CheckpointFrames)
+        if (Interlocked.Read(ref _logFrames) + waiting < InlineCheckpointFrames)
         {
-            return;
-        }
-
-        if (waiting < InlineCheckpointFrames && Interlocked.Read(ref _logFrames) < InlineCheckpointFrames)
-        {
-            if (CheckpointInBackground)
+            if (waiting >= CheckpointFrames && CheckpointInBackground)
             {
                 _checkpointRequests.Writer.TryWrite(true);
             }
@@ -226,15 +239,27 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
         // The background has fallen behind, or the log has not started over for a long while. Checkpointed now, with
         // no write in between, it is copied whole (unless a reader still needs its end), and the next transaction
-        // starts it from its beginning.
+        // starts it from its beginning. A checkpoint running in the background is waited for: the writes wait the
+        // while, and the log stays bounded.
+        var turn = _checkpointing.WaitAsync();
+        if (!turn.IsCompleted)
+        {
+            Interlocked.Increment(ref _checkpointWaits);
+        }
+
+        await turn.ConfigureAwait(false);
         try
         {
             RunCheckpoint(connection, byTheLoop: true);
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException)
         {
-            // A checkpoint that fails leaves the log as it was: the next one tries again, and a broken connection
+            // A checkpoint that fails leaves the log as it was: the next commit tries again, and a broken connection
             // fails the next batch, which then opens another.
+        }
+        finally
+        {
+            _checkpointing.Release();
         }
     }
 
@@ -246,8 +271,20 @@ internal sealed class SqliteWriteBatcher : IDisposable
             while (await _checkpointRequests.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 _checkpointRequests.Reader.TryRead(out _);
+                await _checkpointing.WaitAsync().ConfigureAwait(false);
                 try
                 {
+                    // A request made while the checkpoint before ran may find nothing left to do.
+                    if (Interlocked.Read(ref _framesNotCheckpointed) < CheckpointFrames)
+                    {
+                        continue;
+                    }
+
+                    if (BackgroundCheckpointStarting is { } starting)
+                    {
+                        await starting().ConfigureAwait(false);
+                    }
+
                     connection ??= await _database.OpenOwnedAsync(CancellationToken.None).ConfigureAwait(false);
                     RunCheckpoint(connection, byTheLoop: false);
                 }
@@ -261,6 +298,10 @@ internal sealed class SqliteWriteBatcher : IDisposable
                         connection = null;
                     }
                 }
+                finally
+                {
+                    _checkpointing.Release();
+                }
             }
         }
         finally
@@ -272,12 +313,14 @@ internal sealed class SqliteWriteBatcher : IDisposable
         }
     }
 
-    // PASSIVE: copies what it can without waiting for readers or blocking the writer. Records the log's length, or 0
-    // when the loop itself copied it whole: with no write after it, the next transaction starts the log over. (In the
-    // background, commits may have added to the log since the checkpoint looked at it.)
+    // PASSIVE: copies what it can without waiting for readers or blocking the writer. Records the log's length when
+    // the checkpoint started, or 0 when the loop itself copied it whole (with no write after it, the next transaction
+    // starts the log over), and takes the pages it saw waiting off the count: the pages committed since stay counted,
+    // whether the checkpoint took them or not. A checkpoint that could not start (another connection's was running)
+    // reports no length and changes nothing.
     private void RunCheckpoint(SqliteConnection connection, bool byTheLoop)
     {
-        Interlocked.Exchange(ref _framesNotCheckpointed, 0);
+        var seen = Interlocked.Read(ref _framesNotCheckpointed);
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         using (var reader = command.ExecuteReader())
@@ -285,7 +328,11 @@ internal sealed class SqliteWriteBatcher : IDisposable
             if (reader.Read())
             {
                 var (busy, log, copied) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-                Interlocked.Exchange(ref _logFrames, byTheLoop && busy == 0 && log == copied ? 0 : log);
+                if (log >= 0)
+                {
+                    Interlocked.Exchange(ref _logFrames, byTheLoop && busy == 0 && log == copied ? 0 : log);
+                    Interlocked.Add(ref _framesNotCheckpointed, -seen);
+                }
             }
         }
 
