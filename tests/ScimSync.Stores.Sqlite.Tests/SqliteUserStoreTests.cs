@@ -171,6 +171,71 @@ public sealed class SqliteUserStoreTests : IDisposable
         Assert.Equal("First", read.Value!.Resource["title"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("02")]
+    [InlineData(" 2")]
+    [InlineData("2.0")]
+    [InlineData("+2")]
+    [InlineData("-1")]
+    [InlineData("W/\"2\"")]
+    [InlineData("99999999999999999999")]
+    public async Task ReplaceAsync_VersionNotAsTheStoreWritesIt_ReturnsVersionMismatchAndKeepsData(string expected)
+    {
+        var created = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen"), default)).Value!;
+        await _db.Users.ReplaceAsync(created.Id, SqliteStoreFixture.User("bjensen", title: "First"), null, default);
+
+        // The version is now "2"; SQL alone would take "02" or "+2" for it.
+        var result = await _db.Users.ReplaceAsync(created.Id, SqliteStoreFixture.User("bjensen", title: "Second"), expected, default);
+
+        Assert.Equal(StoreResultStatus.VersionMismatch, result.Status);
+        var read = (await _db.Users.GetAsync(created.Id, true, default)).Value!;
+        Assert.Equal("2", read.Version);
+        Assert.Equal("First", read.Resource["title"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("1")]
+    [InlineData("x")]
+    public async Task ReplaceAsync_UnknownId_ReturnsNotFound_WhateverVersionIsExpected(string? expected)
+    {
+        var result = await _db.Users.ReplaceAsync("missing", SqliteStoreFixture.User("x"), expected, default);
+
+        Assert.Equal(StoreResultStatus.NotFound, result.Status);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_OfAUserInAnotherDirectory_ReturnsNotFoundAndLeavesIt()
+    {
+        var other = _db.Provider.GetUserStore("other");
+        var created = (await other.CreateAsync(SqliteStoreFixture.User("bjensen"), default)).Value!;
+
+        var result = await _db.Users.ReplaceAsync(created.Id, SqliteStoreFixture.User("bjensen", title: "Taken"), created.Version, default);
+
+        Assert.Equal(StoreResultStatus.NotFound, result.Status);
+        var read = (await other.GetAsync(created.Id, true, default)).Value!;
+        Assert.Equal("1", read.Version);
+        Assert.Null(read.Resource["title"]);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_ReturnsTheResourceAsAReadReturnsIt_GroupsIncluded()
+    {
+        var created = (await _db.Users.CreateAsync(SqliteStoreFixture.User("bjensen"), default)).Value!;
+        await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Admins", created.Id), default);
+        await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Staff", created.Id), default);
+        _db.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var replaced = (await _db.Users.ReplaceAsync(created.Id, SqliteStoreFixture.User("bjensen", title: "Boss"), created.Version, default)).Value!;
+        var read = (await _db.Users.GetAsync(created.Id, true, default)).Value!;
+
+        Assert.Equal(read.Version, replaced.Version);
+        Assert.Equal(read.Created, replaced.Created);
+        Assert.Equal(read.LastModified, replaced.LastModified);
+        Assert.Equal(read.Resource.ToJsonString(), replaced.Resource.ToJsonString());
+        Assert.Equal(["Admins", "Staff"], replaced.Resource["groups"]!.AsArray().Select(g => g!["display"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task ReplaceAsync_UserNameTakenByAnother_ReturnsConflict()
     {

@@ -1,6 +1,7 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -73,7 +74,9 @@ internal class SqliteResourceStore : IResourceStore
         var values = string.Join(", ", table.Columns.Select(c => "$" + c.Column));
         var assignments = string.Join(", ", table.Columns.Select(c => $"{c.Column} = ${c.Column}"));
         _insertSql = $"INSERT INTO {table.Name} (id, directory, {columns}, version, created, last_modified, json) VALUES ($id, $dir, {values}, 1, $now, $now, $json);";
-        _updateSql = $"UPDATE {table.Name} SET {assignments}, version = version + 1, last_modified = $now, json = $json WHERE id = $id;";
+        _updateSql =
+            $"UPDATE {table.Name} SET {assignments}, version = version + 1, last_modified = $now, json = $json " +
+            "WHERE id = $id AND directory = $dir AND ($expected IS NULL OR version = $expected) RETURNING version, created;";
         _versionSql = $"SELECT version FROM {table.Name} WHERE id = $id AND directory = $dir;";
         _readSql = $"SELECT {Columns} FROM {table.Name} t WHERE t.id = $id AND t.directory = $dir;";
         Capabilities = new ResourceStoreCapabilities(pushed, maxScannedResources, SupportsSorting: true) { SupportsCursor = true };
@@ -202,27 +205,48 @@ internal class SqliteResourceStore : IResourceStore
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(resource);
         var body = Prepare(resource, out var members);
+        var json = body.ToJsonString(s_storedJson);
+
+        // Versions are the store's counters written in invariant digits; any other text can only mismatch, and the
+        // version check below then tells which failure it is (SQL would take "007" for 7).
+        long? expected = expectedVersion is null ? null
+            : long.TryParse(expectedVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var number) &&
+              number.ToString(CultureInfo.InvariantCulture) == expectedVersion ? number : -1;
         return await Database.WriteAsync(async (connection, transaction, cancellationToken) =>
         {
-            var check = await CheckVersionAsync(connection, transaction, id, expectedVersion, cancellationToken).ConfigureAwait(false);
-            if (check is not null)
+            var now = TimeProvider.GetUtcNow();
+            (long Version, string Created)? updated = null;
+            if (expected != -1)
             {
-                return check.Status == StoreResultStatus.NotFound ? StoreResult.NotFound<StoredResource>() : StoreResult.VersionMismatch<StoredResource>();
+                // The version check is the update's own condition, and the row comes back from it: the write reads
+                // nothing it has just written.
+                using var statement = connection.Statement(_updateSql, transaction);
+                var command = statement.Command;
+                command.Parameters.AddWithValue("$id", id);
+                command.Parameters.AddWithValue("$dir", Directory);
+                command.Parameters.AddWithValue("$expected", (object?)expected ?? DBNull.Value);
+                AddColumnParameters(command, body);
+                command.Parameters.AddWithValue("$now", FormatTime(now));
+                command.Parameters.AddWithValue("$json", json);
+                try
+                {
+                    using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        updated = (reader.GetInt64(0), reader.GetString(1));
+                    }
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+                {
+                    return StoreResult.Conflict<StoredResource>(ConflictDetail(e));
+                }
             }
 
-            using var statement = connection.Statement(_updateSql, transaction);
-            var command = statement.Command;
-            command.Parameters.AddWithValue("$id", id);
-            AddColumnParameters(command, body);
-            command.Parameters.AddWithValue("$now", FormatTime(TimeProvider.GetUtcNow()));
-            command.Parameters.AddWithValue("$json", body.ToJsonString(s_storedJson));
-            try
+            if (updated is not { } row)
             {
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
-            {
-                return StoreResult.Conflict<StoredResource>(ConflictDetail(e));
+                // Nothing updated: the resource is not there, or not at the version expected.
+                var check = await CheckVersionAsync(connection, transaction, id, expectedVersion, cancellationToken).ConfigureAwait(false);
+                return check?.Status == StoreResultStatus.NotFound ? StoreResult.NotFound<StoredResource>() : StoreResult.VersionMismatch<StoredResource>();
             }
 
             await WriteEmailsAsync(connection, transaction, id, body, cancellationToken).ConfigureAwait(false);
@@ -239,8 +263,17 @@ internal class SqliteResourceStore : IResourceStore
                 }
             }
 
-            var stored = await ReadAsync(connection, transaction, id, includeMembers: true, cancellationToken).ConfigureAwait(false);
-            return StoreResult.Success(stored!);
+            // The stored form is the text just written, as a read would return it; the derived attributes are read as
+            // they now are.
+            var stored = new StoredResource(
+                id, Encoding.UTF8.GetBytes(json), row.Version.ToString(CultureInfo.InvariantCulture), ParseTime(row.Created), now);
+            await AttachComputedAsync(connection, transaction, stored, cancellationToken).ConfigureAwait(false);
+            if (Table.HasMembers)
+            {
+                stored.SetDerivedAttribute("members", GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false)));
+            }
+
+            return StoreResult.Success(stored);
         }, cancellationToken).ConfigureAwait(false);
     }
 
