@@ -345,9 +345,11 @@ internal class SqliteResourceStore : IResourceStore
     protected static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     // What FormatTime writes is the round-trip ("O") form of a UTC time, which the runtime parses on a fast path of its
-    // own; the custom pattern went through the general parser, a few per cent of a 100-user page.
+    // own, but only without styles: with AssumeUniversal it went through the general parser, about 170 ns a time
+    // against 20 (two per row read). The "Z" the store writes says UTC anyway; text without it keeps the old reading.
     protected static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.ParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        DateTimeOffset.ParseExact(
+            text, "O", CultureInfo.InvariantCulture, text.EndsWith('Z') ? DateTimeStyles.None : DateTimeStyles.AssumeUniversal);
 
     /// <summary>Returns <see langword="null"/> when the row exists at the expected version, else the failure.</summary>
     protected async Task<StoreResult<long>?> CheckVersionAsync(
