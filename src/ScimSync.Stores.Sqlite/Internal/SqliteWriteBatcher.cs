@@ -27,9 +27,9 @@ namespace ScimSync.Stores.Sqlite.Internal;
 /// Checkpoints (copying the write-ahead log back into the database file, with two fsyncs) run beside the loop on a
 /// connection of their own, not inside the commit that crosses SQLite's threshold, where they held up every write
 /// queued behind it. Should the log still grow (the checkpoint cannot catch up with a loop that never pauses, so the
-/// log never starts over), the loop checkpoints itself once, right after a commit, waiting for a checkpoint in the
-/// background to finish first; with no write in between, the next transaction starts the log from its beginning.
-/// The log is thereby bounded by a count of pages, however slow the disk.
+/// log never starts over), the loop checkpoints itself once, right after a commit; with no write in between, the next
+/// transaction starts the log from its beginning. A checkpoint still running in the background is waited for once
+/// the log may have reached twice the limit, so the log is bounded by a count of pages, however slow the disk.
 /// </para>
 /// </remarks>
 internal sealed class SqliteWriteBatcher : IDisposable
@@ -56,7 +56,7 @@ internal sealed class SqliteWriteBatcher : IDisposable
     private readonly Channel<bool> _checkpointRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Task _checkpointer;
 
-    // One checkpoint at a time: the loop's waits for the background's (two at once, the second fails as busy).
+    // One checkpoint at a time (two at once, the second fails as busy): the loop's takes its turn after the background's.
     private readonly SemaphoreSlim _checkpointing = new(1, 1);
 
     // The log's length is at most _logFrames (its length when the last checkpoint started) plus _framesNotCheckpointed
@@ -222,12 +222,13 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
     // Counts the pages the commit wrote to the log; once CheckpointFrames of them wait for a checkpoint, asks the
     // background for one (a request already pending absorbs the next ones). Once the log may have reached
-    // InlineCheckpointFrames, checkpoints itself.
+    // InlineCheckpointFrames, checkpoints itself, or tries again after the next commit while the background's runs.
     private async Task AfterCommitAsync(SqliteConnection connection)
     {
         _ = SQLitePCL.raw.sqlite3_db_status(connection.Handle, SqliteDbStatusCacheWrite, out var written, out _, 1);
         var waiting = Interlocked.Add(ref _framesNotCheckpointed, written);
-        if (Interlocked.Read(ref _logFrames) + waiting < InlineCheckpointFrames)
+        var log = Interlocked.Read(ref _logFrames) + waiting;
+        if (log < InlineCheckpointFrames)
         {
             if (waiting >= CheckpointFrames && CheckpointInBackground)
             {
@@ -239,15 +240,19 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
         // The background has fallen behind, or the log has not started over for a long while. Checkpointed now, with
         // no write in between, it is copied whole (unless a reader still needs its end), and the next transaction
-        // starts it from its beginning. A checkpoint running in the background is waited for: the writes wait the
-        // while, and the log stays bounded.
-        var turn = _checkpointing.WaitAsync();
-        if (!turn.IsCompleted)
+        // starts it from its beginning. While the background's checkpoint runs, the next commit tries again; once the
+        // log may have reached twice the limit, the loop waits for it (and the writes with it): the log stays bounded.
+        if (!_checkpointing.Wait(0))
         {
+            if (log < 2L * InlineCheckpointFrames)
+            {
+                return;
+            }
+
             Interlocked.Increment(ref _checkpointWaits);
+            await _checkpointing.WaitAsync().ConfigureAwait(false);
         }
 
-        await turn.ConfigureAwait(false);
         try
         {
             RunCheckpoint(connection, byTheLoop: true);
