@@ -267,12 +267,7 @@ internal class SqliteResourceStore : IResourceStore
             // they now are.
             var stored = new StoredResource(
                 id, Encoding.UTF8.GetBytes(json), row.Version.ToString(CultureInfo.InvariantCulture), ParseTime(row.Created), now);
-            await AttachComputedAsync(connection, transaction, stored, cancellationToken).ConfigureAwait(false);
-            if (Table.HasMembers)
-            {
-                stored.SetDerivedAttribute("members", GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false)));
-            }
-
+            await AttachDerivedAsync(connection, transaction, stored, includeMembers: true, cancellationToken).ConfigureAwait(false);
             return StoreResult.Success(stored);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -392,13 +387,19 @@ internal class SqliteResourceStore : IResourceStore
             resource = ReadRow(reader);
         }
 
+        await AttachDerivedAsync(connection, transaction, resource, includeMembers, cancellationToken).ConfigureAwait(false);
+        return resource;
+    }
+
+    // The attributes a read adds to the row: a user's groups, a group's members when asked for.
+    private async Task AttachDerivedAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, StoredResource resource, bool includeMembers, CancellationToken cancellationToken)
+    {
         await AttachComputedAsync(connection, transaction, resource, cancellationToken).ConfigureAwait(false);
         if (includeMembers && Table.HasMembers)
         {
-            resource.SetDerivedAttribute("members", GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false)));
+            resource.SetDerivedAttribute("members", GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, resource.Id, cancellationToken).ConfigureAwait(false)));
         }
-
-        return resource;
     }
 
     protected static async Task<List<GroupMember>> ReadMembersAsync(
