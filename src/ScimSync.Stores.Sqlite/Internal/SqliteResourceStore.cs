@@ -432,22 +432,19 @@ internal class SqliteResourceStore : IResourceStore
             return (0, null);
         }
 
-        var json = MembersJson(members);
+        var withDisplay = false;
+        foreach (var member in members)
+        {
+            withDisplay |= member.Display is not null;
+        }
 
         // Insert first: the rows of the members that exist, typed by the table each lives in (one look-up in users,
-        // and in groups only when that found nothing), in the request's order, which becomes the rowid order.
+        // and in groups only when that found nothing), in the request's order, which becomes the rowid order. Members
+        // that come as values alone (Entra ID sends no display) go as an array of ids, which SQLite walks without
+        // parsing an object per member; with display names, as objects.
+        var json = MembersJson(members, withDisplay);
         int added;
-        using (var insert = connection.Statement(
-            """
-            INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, display, directory)
-            SELECT $group, m.id, CASE WHEN u.id IS NOT NULL THEN 'User' ELSE 'Group' END, m.display, $dir
-            FROM (SELECT json_extract(j.value, '$.value') AS id, json_extract(j.value, '$.display') AS display, j.key AS k FROM json_each($members) j) m
-            LEFT JOIN users u ON u.id = m.id AND u.directory = $dir
-            LEFT JOIN groups g ON u.id IS NULL AND g.id = m.id AND g.directory = $dir AND g.id <> $group
-            WHERE u.id IS NOT NULL OR g.id IS NOT NULL
-            ORDER BY m.k;
-            """,
-            transaction))
+        using (var insert = connection.Statement(withDisplay ? InsertMembersWithDisplaySql : InsertMemberIdsSql, transaction))
         {
             insert.Command.Parameters.AddWithValue("$group", groupId);
             insert.Command.Parameters.AddWithValue("$dir", Directory);
@@ -467,7 +464,7 @@ internal class SqliteResourceStore : IResourceStore
         // twenty times the look-ups themselves.)
         using var find = connection.Statement(
             """
-            SELECT m.id FROM (SELECT json_extract(j.value, '$.value') AS id FROM json_each($members) j) m
+            SELECT m.id FROM (SELECT CASE WHEN j.type = 'object' THEN json_extract(j.value, '$.value') ELSE j.value END AS id FROM json_each($members) j) m
             WHERE NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = $group AND member_id = m.id)
             LIMIT 1;
             """,
@@ -478,6 +475,28 @@ internal class SqliteResourceStore : IResourceStore
             ? (0, ScimError.InvalidValue($"Member '{missing}' is not an existing User or Group."))
             : (added, null);
     }
+
+    private const string InsertMembersWithDisplaySql =
+        """
+        INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, display, directory)
+        SELECT $group, m.id, CASE WHEN u.id IS NOT NULL THEN 'User' ELSE 'Group' END, m.display, $dir
+        FROM (SELECT json_extract(j.value, '$.value') AS id, json_extract(j.value, '$.display') AS display, j.key AS k FROM json_each($members) j) m
+        LEFT JOIN users u ON u.id = m.id AND u.directory = $dir
+        LEFT JOIN groups g ON u.id IS NULL AND g.id = m.id AND g.directory = $dir AND g.id <> $group
+        WHERE u.id IS NOT NULL OR g.id IS NOT NULL
+        ORDER BY m.k;
+        """;
+
+    private const string InsertMemberIdsSql =
+        """
+        INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, display, directory)
+        SELECT $group, j.value, CASE WHEN u.id IS NOT NULL THEN 'User' ELSE 'Group' END, NULL, $dir
+        FROM json_each($members) j
+        LEFT JOIN users u ON u.id = j.value AND u.directory = $dir
+        LEFT JOIN groups g ON u.id IS NULL AND g.id = j.value AND g.directory = $dir AND g.id <> $group
+        WHERE u.id IS NOT NULL OR g.id IS NOT NULL
+        ORDER BY j.key;
+        """;
 
     private static int CountDistinct(IReadOnlyCollection<GroupMember> members)
     {
@@ -506,7 +525,8 @@ internal class SqliteResourceStore : IResourceStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static string MembersJson(IReadOnlyCollection<GroupMember> members)
+    // The members as a JSON array for json_each: objects with value and display, or the values alone.
+    private static string MembersJson(IReadOnlyCollection<GroupMember> members, bool withDisplay)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(members.Count * 64);
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
@@ -514,6 +534,12 @@ internal class SqliteResourceStore : IResourceStore
             writer.WriteStartArray();
             foreach (var member in members)
             {
+                if (!withDisplay)
+                {
+                    writer.WriteStringValue(member.Value);
+                    continue;
+                }
+
                 writer.WriteStartObject();
                 writer.WriteString("value", member.Value);
                 if (member.Display is not null)
