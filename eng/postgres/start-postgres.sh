@@ -2,7 +2,7 @@
 # start-postgres.sh -- start a throwaway PostgreSQL cluster (Debian packages) on 127.0.0.1 for ScimSync's tests.
 #
 #   start-postgres.sh [--port N] [--data-dir DIR] [--db NAME] [--user NAME] [--password PW]
-#                     [--reset] [--quiet]
+#                     [--reset] [--durable] [--quiet]
 #
 # Idempotent: if the cluster in the data dir is already running it prints the connection
 # settings and exits 0 (--reset wipes it and starts afresh; otherwise an existing stopped
@@ -12,6 +12,9 @@
 # PG_CONNECTION_STRING ...) for tests to source. Stop: stop-postgres.sh.
 # As root it runs the server as the 'postgres' user (initdb refuses root); as any other user it
 # runs it as that user. Installs the 'postgresql' package with apt-get when run as root and missing.
+# The cluster trades durability for speed (fsync, synchronous_commit and full_page_writes off), as tests
+# want; --durable keeps PostgreSQL's defaults instead (each commit flushed), for measurements. Either is
+# set when the cluster is created: with an existing one, add --reset.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,9 +27,10 @@ APP_USER="${PG_APP_USER:-scim}"
 APP_PASSWORD="${PG_APP_PASSWORD:-scim}"
 SUPER_PASSWORD="${PG_SUPERUSER_PASSWORD:-postgres}"
 RESET=0
+DURABLE=0
 QUIET=0
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "start-postgres: $*" >&2; exit 1; }
 say() { [ "$QUIET" = 1 ] || echo "start-postgres: $*" >&2; }
 
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
     --password) APP_PASSWORD="$2"; shift 2 ;;
     --superuser-password) SUPER_PASSWORD="$2"; shift 2 ;;
     --reset) RESET=1; shift ;;
+    --durable) DURABLE=1; shift ;;
     --quiet|-q) QUIET=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
@@ -126,15 +131,16 @@ if [ "$RESET" = 1 ] || [ ! -f "$PGDATA/PG_VERSION" ]; then
     || { cat "$DATA_DIR/initdb.log" >&2; die "initdb failed (can user $OWNER reach $DATA_DIR?)"; }
   rm -f "$PWFILE"
   cat >>"$PGDATA/postgresql.conf" <<EOF
-# --- start-postgres.sh: throwaway test cluster (durability off for speed) ---
+# --- start-postgres.sh: throwaway cluster on 127.0.0.1 ---
 listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = '$DATA_DIR'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 200
 EOF
+  if [ "$DURABLE" = 0 ]; then
+    # Tests: durability off for speed.
+    printf '%s\n' 'fsync = off' 'synchronous_commit = off' 'full_page_writes = off' >>"$PGDATA/postgresql.conf"
+  fi
   FRESH=1
 fi
 
