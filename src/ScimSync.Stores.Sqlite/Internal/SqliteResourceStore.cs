@@ -442,7 +442,7 @@ internal class SqliteResourceStore : IResourceStore
         // and in groups only when that found nothing), in the request's order, which becomes the rowid order. Members
         // that come as values alone (Entra ID sends no display) go as an array of ids, which SQLite walks without
         // parsing an object per member; with display names, as objects.
-        var json = MembersJson(members, withDisplay);
+        var json = withDisplay ? MembersJson(members) : IdsJson(members.Select(m => m.Value).ToList());
         int added;
         using (var insert = connection.Statement(withDisplay ? InsertMembersWithDisplaySql : InsertMemberIdsSql, transaction))
         {
@@ -525,8 +525,7 @@ internal class SqliteResourceStore : IResourceStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    // The members as a JSON array for json_each: objects with value and display, or the values alone.
-    private static string MembersJson(IReadOnlyCollection<GroupMember> members, bool withDisplay)
+    private static string MembersJson(IReadOnlyCollection<GroupMember> members)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(members.Count * 64);
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
@@ -534,12 +533,6 @@ internal class SqliteResourceStore : IResourceStore
             writer.WriteStartArray();
             foreach (var member in members)
             {
-                if (!withDisplay)
-                {
-                    writer.WriteStringValue(member.Value);
-                    continue;
-                }
-
                 writer.WriteStartObject();
                 writer.WriteString("value", member.Value);
                 if (member.Display is not null)
