@@ -58,15 +58,19 @@ public static class ScimCommonAttributes
         ],
     };
 
+    // Searched by index: a foreach over the list's interface boxed an enumerator on every lookup, several per resource
+    // a response writes.
+    private static readonly ScimAttributeDefinition[] s_all = [Schemas, Id, ExternalId, Meta];
+
     /// <summary>Gets all common attributes.</summary>
-    public static IReadOnlyList<ScimAttributeDefinition> All { get; } = [Schemas, Id, ExternalId, Meta];
+    public static IReadOnlyList<ScimAttributeDefinition> All { get; } = Array.AsReadOnly(s_all);
 
     /// <summary>Finds a common attribute by name, ignoring case.</summary>
     /// <param name="name">The attribute name.</param>
     /// <returns>The definition, or <see langword="null"/>.</returns>
     public static ScimAttributeDefinition? Find(string name)
     {
-        foreach (var attribute in All)
+        foreach (var attribute in s_all)
         {
             if (string.Equals(attribute.Name, name, StringComparison.OrdinalIgnoreCase))
             {
@@ -80,7 +84,7 @@ public static class ScimCommonAttributes
     /// <summary>Finds a common attribute by name, ignoring case, without a string for the name.</summary>
     internal static ScimAttributeDefinition? Find(ReadOnlySpan<char> name)
     {
-        foreach (var attribute in All)
+        foreach (var attribute in s_all)
         {
             if (name.Equals(attribute.Name, StringComparison.OrdinalIgnoreCase))
             {

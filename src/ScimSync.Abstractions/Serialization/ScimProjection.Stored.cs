@@ -26,18 +26,26 @@ public static partial class ScimProjection
 
     /// <summary>
     /// Writes the response representation of a stored resource (<c>schemas</c>, <c>id</c>, the attributes, the derived
-    /// attributes, then <paramref name="meta"/>) straight from the UTF-8 JSON its store returned, without building a
-    /// node for what is written whole.
+    /// attributes, then <c>meta</c>) straight from the UTF-8 JSON its store returned, without building a node for what
+    /// is written whole.
     /// </summary>
     /// <remarks>
     /// <para>
     /// The output is byte for byte what <see cref="WriteTo"/> writes for the object
     /// <c>{"schemas": ..., "id": Id, ...attributes, ...derived attributes, "meta": meta}</c>, with the same
-    /// projection rules. It applies to a resource its store initialized from UTF-8
+    /// projection rules, where <c>meta</c> is <see cref="ScimResourceMeta.Create"/>'s for <paramref name="baseUrl"/>.
+    /// It applies to a resource its store initialized from UTF-8
     /// (<see cref="StoredResource(string, ReadOnlyMemory{byte}, string, DateTimeOffset, DateTimeOffset)"/>) whose
     /// <see cref="StoredResource.Resource"/> has not been read since. An attribute that the projection writes only in
     /// part (some sub-attributes selected or never returned) is parsed on its own and written as <see cref="WriteTo"/>
     /// writes it.
+    /// </para>
+    /// <para>
+    /// The derived attributes are those set with <see cref="StoredResource.SetDerivedAttribute"/>, in the order set,
+    /// then the groups and members set with <see cref="StoredResource.SetDerivedGroups"/> and
+    /// <see cref="StoredResource.SetDerivedMembers"/>, each with a <c>$ref</c> after its other sub-attributes
+    /// (RFC 7643 §4.1.2, §4.2): its URL under <paramref name="baseUrl"/>, <c>/Groups/</c> for a group and for a member of
+    /// type <c>Group</c>, <c>/Users/</c> for any other member.
     /// </para>
     /// <para>
     /// Nothing is written, and the result is <see langword="false"/>, when the resource is held as a
@@ -49,7 +57,7 @@ public static partial class ScimProjection
     /// <param name="writer">The writer.</param>
     /// <param name="stored">The stored resource.</param>
     /// <param name="resourceType">The resource's type.</param>
-    /// <param name="meta">The resource's <c>meta</c> (RFC 7643 §3.1), written last.</param>
+    /// <param name="baseUrl">The SCIM base URL, without a trailing slash (<c>https://host/scim/v2</c>).</param>
     /// <param name="attributes">The <c>attributes</c> parameter, or <see langword="null"/>.</param>
     /// <param name="excludedAttributes">The <c>excludedAttributes</c> parameter, or <see langword="null"/>.</param>
     /// <returns>Whether the resource was written.</returns>
@@ -57,14 +65,14 @@ public static partial class ScimProjection
         Utf8JsonWriter writer,
         StoredResource stored,
         ScimResourceTypeDefinition resourceType,
-        JsonObject meta,
+        string baseUrl,
         IReadOnlyList<AttributePath>? attributes = null,
         IReadOnlyList<AttributePath>? excludedAttributes = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(resourceType);
-        ArgumentNullException.ThrowIfNull(meta);
+        ArgumentNullException.ThrowIfNull(baseUrl);
         var json = stored.Utf8Json;
         if (json.IsEmpty)
         {
@@ -74,13 +82,13 @@ public static partial class ScimProjection
         var rented = ArrayPool<StoredProperty>.Shared.Rent(32);
         try
         {
-            if (!TryIndex(json.Span, ref rented, out var count) || !DerivedFit(stored.DerivedAttributes, json.Span, rented.AsSpan(0, count)))
+            if (!TryIndex(json.Span, ref rented, out var count) || !DerivedFit(stored, json.Span, rented.AsSpan(0, count)))
             {
                 return false;
             }
 
             var document = new StoredDocument(json.Span, rented.AsSpan(0, count), resourceType);
-            WriteStored(writer, stored, document, meta, new Selection(attributes, excludedAttributes));
+            WriteStored(writer, stored, document, baseUrl, new Selection(attributes, excludedAttributes));
             return true;
         }
         finally
@@ -149,35 +157,41 @@ public static partial class ScimProjection
     // Derived attributes join the end of the object, as Resource[name] = value would put them, so each must be new
     // to it; an extension or a common attribute set that way is left to the object path. Stored names are unescaped
     // (TryIndex), so comparing UTF-8 bytes is comparing the names ordinally.
-    private static bool DerivedFit(IReadOnlyList<KeyValuePair<string, JsonNode?>> derived, ReadOnlySpan<byte> json, ReadOnlySpan<StoredProperty> properties)
+    private static bool DerivedFit(StoredResource stored, ReadOnlySpan<byte> json, ReadOnlySpan<StoredProperty> properties)
     {
         Span<byte> utf8 = stackalloc byte[MaxStackName];
-        foreach (var (name, _) in derived)
+        foreach (var (name, _) in stored.DerivedAttributes)
         {
             if (name.Contains(':', StringComparison.Ordinal) || ScimCommonAttributes.Find(name) is not null)
             {
                 return false;
             }
 
-            if (!Encoding.UTF8.TryGetBytes(name, utf8, out var length))
+            if (Encoding.UTF8.TryGetBytes(name, utf8, out var length) && IsStored(utf8[..length], json, properties))
             {
-                // Longer than any stored name can be here.
-                continue;
-            }
-
-            foreach (var property in properties)
-            {
-                if (property.Name(json).SequenceEqual(utf8[..length]))
-                {
-                    return false;
-                }
+                return false;
             }
         }
 
-        return true;
+        return !(stored.DerivedGroups is not null && IsStored("groups"u8, json, properties)) &&
+            !(stored.DerivedMembers is not null && IsStored("members"u8, json, properties));
+
+        // A name longer than the stack buffer is longer than any stored name can be here.
+        static bool IsStored(ReadOnlySpan<byte> name, ReadOnlySpan<byte> json, ReadOnlySpan<StoredProperty> properties)
+        {
+            foreach (var property in properties)
+            {
+                if (property.Name(json).SequenceEqual(name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
-    private static void WriteStored(Utf8JsonWriter writer, StoredResource stored, StoredDocument document, JsonObject meta, Selection selection)
+    private static void WriteStored(Utf8JsonWriter writer, StoredResource stored, StoredDocument document, string baseUrl, Selection selection)
     {
         var core = document.ResourceType.Schema;
         Span<char> chars = stackalloc char[MaxStackName];
@@ -192,7 +206,11 @@ public static partial class ScimProjection
         }
 
         var id = ScimCommonAttributes.Id.Name;
-        WriteAttribute(writer, core, isCore: true, core.FindAttribute(id) ?? ScimCommonAttributes.Id, id, JsonValue.Create(stored.Id), selection);
+        if (selection.Top(core.Id, isCore: true, core.FindAttribute(id) ?? ScimCommonAttributes.Id, id) != Inclusion.None)
+        {
+            // A simple value: WriteAttribute writes the name and the value, as here.
+            writer.WriteString(id, stored.Id);
+        }
 
         for (var i = 0; i < document.Properties.Length; i++)
         {
@@ -257,9 +275,189 @@ public static partial class ScimProjection
             }
         }
 
+        if (stored.DerivedGroups is { } groups)
+        {
+            WriteReferences(writer, core, "groups", new References(groups, null), baseUrl, selection);
+        }
+
+        if (stored.DerivedMembers is { } members)
+        {
+            WriteReferences(writer, core, "members", new References(null, members), baseUrl, selection);
+        }
+
         var metaName = ScimCommonAttributes.Meta.Name;
-        WriteAttribute(writer, core, isCore: true, core.FindAttribute(metaName) ?? ScimCommonAttributes.Meta, metaName, meta, selection);
+        var metaDefinition = core.FindAttribute(metaName) ?? ScimCommonAttributes.Meta;
+        WriteMeta(writer, core, metaDefinition, stored, document.ResourceType, baseUrl, selection);
+
         writer.WriteEndObject();
+    }
+
+    // WriteAttribute for ScimResourceMeta.Create's object, which is written whole unless the selection takes part of it.
+    private static void WriteMeta(
+        Utf8JsonWriter writer,
+        ScimSchemaDefinition core,
+        ScimAttributeDefinition definition,
+        StoredResource stored,
+        ScimResourceTypeDefinition resourceType,
+        string baseUrl,
+        Selection selection)
+    {
+        var name = ScimCommonAttributes.Meta.Name;
+        var inclusion = selection.Top(core.Id, isCore: true, definition, name);
+        if (inclusion == Inclusion.None)
+        {
+            return;
+        }
+
+        if (inclusion != Inclusion.Full || definition.HasNeverReturnedSubAttribute || !definition.IsComplex)
+        {
+            WriteAttribute(writer, core, isCore: true, definition, name, ScimResourceMeta.Create(stored, resourceType, baseUrl), selection);
+            return;
+        }
+
+        Span<char> time = stackalloc char[ScimResourceMeta.TimeLength];
+        writer.WritePropertyName(name);
+        writer.WriteStartObject();
+        writer.WriteString("resourceType", resourceType.Name);
+        ScimResourceMeta.FormatTime(stored.Created, time);
+        writer.WriteString("created", time);
+        ScimResourceMeta.FormatTime(stored.LastModified, time);
+        writer.WriteString("lastModified", time);
+        WriteUrl(writer, "location"u8, baseUrl, resourceType.Endpoint, "/", stored.Id);
+        var version = stored.Version;
+        if (version.Length <= MaxStackName)
+        {
+            Span<char> tag = stackalloc char[MaxStackName + 3];
+            tag[0] = 'W';
+            tag[1] = '/';
+            tag[2] = '"';
+            version.CopyTo(tag[3..]);
+            tag[3 + version.Length] = '"';
+            writer.WriteString("version"u8, tag[..(version.Length + 4)]);
+        }
+        else
+        {
+            writer.WriteString("version"u8, ScimResourceMeta.ETag(version));
+        }
+
+        writer.WriteEndObject();
+    }
+
+    // A derived groups or members list: written from the references when written whole, otherwise as the object path
+    // writes them as an array with their $ref.
+    private static void WriteReferences(Utf8JsonWriter writer, ScimSchemaDefinition core, string name, References references, string baseUrl, Selection selection)
+    {
+        var definition = core.FindAttribute(name);
+        var inclusion = selection.Top(core.Id, isCore: true, definition, name);
+        if (inclusion == Inclusion.None)
+        {
+            return;
+        }
+
+        if (definition is not null && definition.IsComplex && (inclusion != Inclusion.Full || definition.HasNeverReturnedSubAttribute))
+        {
+            WriteAttribute(writer, core, isCore: true, definition, name, references.ToJson(baseUrl), selection);
+            return;
+        }
+
+        writer.WritePropertyName(name);
+        writer.WriteStartArray();
+        if (references.Groups is { } groups)
+        {
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var group = groups[i];
+                writer.WriteStartObject();
+                writer.WriteString("value"u8, group.Id);
+                if (group.DisplayName is not null)
+                {
+                    writer.WriteString("display"u8, group.DisplayName);
+                }
+
+                writer.WriteString("type"u8, "direct"u8);
+                WriteUrl(writer, "$ref"u8, baseUrl, "/Groups", "/", group.Id);
+
+                writer.WriteEndObject();
+            }
+        }
+        else
+        {
+            var members = references.Members!;
+            for (var i = 0; i < members.Count; i++)
+            {
+                var member = members[i];
+                writer.WriteStartObject();
+                writer.WriteString("value"u8, member.Value);
+                if (member.Display is not null)
+                {
+                    writer.WriteString("display"u8, member.Display);
+                }
+
+                if (member.Type is not null)
+                {
+                    writer.WriteString("type"u8, member.Type);
+                }
+
+                WriteUrl(writer, "$ref"u8, baseUrl, References.Endpoint(member), "/", member.Value);
+
+                writer.WriteEndObject();
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    // Writes base + endpoint + separator + the escaped id as one string, as ScimResourceMeta.Location concatenates it.
+    private static void WriteUrl(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string baseUrl, string endpoint, string separator, string id)
+    {
+        // Escaping writes at most three characters for each UTF-8 byte, and a character has at most three bytes.
+        var length = baseUrl.Length + endpoint.Length + separator.Length + (id.Length * 9);
+        char[]? rented = null;
+        var buffer = length <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(length));
+        try
+        {
+            var written = 0;
+            baseUrl.CopyTo(buffer);
+            written += baseUrl.Length;
+            endpoint.CopyTo(buffer[written..]);
+            written += endpoint.Length;
+            separator.CopyTo(buffer[written..]);
+            written += separator.Length;
+            if (!Uri.TryEscapeDataString(id, buffer[written..], out var escaped))
+            {
+                writer.WriteString(name, string.Concat(buffer[..written], Uri.EscapeDataString(id)));
+                return;
+            }
+
+            writer.WriteString(name, buffer[..(written + escaped)]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    // One of the two kinds of derived reference lists.
+    private readonly record struct References(IReadOnlyList<GroupReference>? Groups, IReadOnlyList<GroupMember>? Members)
+    {
+        // Where ScimResourceWriter points a member's $ref: a member of type Group is a group, any other a user.
+        public static string Endpoint(GroupMember member) => member.Type == "Group" ? "/Groups" : "/Users";
+
+        public JsonArray ToJson(string baseUrl)
+        {
+            var array = Groups is not null ? StoredResource.ToJson(Groups) : StoredResource.ToJson(Members!);
+            for (var i = 0; i < array.Count; i++)
+            {
+                var item = (JsonObject)array[i]!;
+                var endpoint = Groups is not null ? "/Groups" : Endpoint(Members![i]);
+                item["$ref"] = string.Concat(baseUrl, endpoint, "/", Uri.EscapeDataString(Groups is not null ? Groups[i].Id : Members![i].Value));
+            }
+
+            return array;
+        }
     }
 
     // WriteSchemas over the stored array: an extension's URN is left out when its object has nothing to write.
@@ -453,11 +651,14 @@ public static partial class ScimProjection
             return _parsed[index] ??= JsonNode.Parse(Properties[index].Value(Json));
         }
 
-        // FindExtension's answer for a name held as characters: an extension of the type, never its core schema.
+        // FindExtension's answer for a name held as characters: an extension of the type, never its core schema. By
+        // index: a foreach over the interface boxed an enumerator for each of a page's attribute names and schema URNs.
         public readonly ScimSchemaDefinition? FindExtension(ReadOnlySpan<char> name)
         {
-            foreach (var extension in ResourceType.Extensions)
+            var extensions = ResourceType.Extensions;
+            for (var i = 0; i < extensions.Count; i++)
             {
+                var extension = extensions[i];
                 if (name.Equals(extension.Schema.Id, StringComparison.OrdinalIgnoreCase) &&
                     !name.Equals(ResourceType.Schema.Id, StringComparison.OrdinalIgnoreCase))
                 {

@@ -19,9 +19,14 @@ namespace ScimSync.Stores;
 /// <param name="LastModified">When the resource was last modified.</param>
 public sealed record StoredResource(string Id, JsonObject Resource, string Version, DateTimeOffset Created, DateTimeOffset LastModified)
 {
+    private const string GroupsName = "groups";
+    private const string MembersName = "members";
+
     private JsonObject? _resource = Resource;
     private ReadOnlyMemory<byte> _json;
     private List<KeyValuePair<string, JsonNode?>>? _derived;
+    private IReadOnlyList<GroupReference>? _groups;
+    private IReadOnlyList<GroupMember>? _members;
 
     /// <summary>
     /// Initializes a resource from the UTF-8 JSON object its store keeps. <see cref="Resource"/> is parsed from it on
@@ -53,6 +58,8 @@ public sealed record StoredResource(string Id, JsonObject Resource, string Versi
         _json = original._json;
         // Each copy parses into a resource of its own, so each needs derived values of its own (a node has one parent).
         _derived = original._derived?.ConvertAll(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value?.DeepClone()));
+        _groups = original._groups;
+        _members = original._members;
     }
 
     /// <summary>Gets the attributes, in canonical form. Owned by the caller after it is returned.</summary>
@@ -68,6 +75,8 @@ public sealed record StoredResource(string Id, JsonObject Resource, string Versi
             _resource = value;
             _json = default;
             _derived = null;
+            _groups = null;
+            _members = null;
         }
     }
 
@@ -76,6 +85,18 @@ public sealed record StoredResource(string Id, JsonObject Resource, string Versi
     /// (it has not been read since); empty once it has.
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, JsonNode?>> DerivedAttributes => (IReadOnlyList<KeyValuePair<string, JsonNode?>>?)_derived ?? [];
+
+    /// <summary>
+    /// Gets the groups set with <see cref="SetDerivedGroups"/> while <see cref="Resource"/> has not been read (it holds
+    /// them from then on); otherwise <see langword="null"/>.
+    /// </summary>
+    public IReadOnlyList<GroupReference>? DerivedGroups => _groups;
+
+    /// <summary>
+    /// Gets the members set with <see cref="SetDerivedMembers"/> while <see cref="Resource"/> has not been read (it
+    /// holds them from then on); otherwise <see langword="null"/>.
+    /// </summary>
+    public IReadOnlyList<GroupMember>? DerivedMembers => _members;
 
     /// <summary>The stored UTF-8 JSON while <see cref="Resource"/> has not been read; empty after.</summary>
     internal ReadOnlyMemory<byte> Utf8Json => _resource is null ? _json : default;
@@ -95,6 +116,15 @@ public sealed record StoredResource(string Id, JsonObject Resource, string Versi
             return;
         }
 
+        if (name == GroupsName)
+        {
+            _groups = null;
+        }
+        else if (name == MembersName)
+        {
+            _members = null;
+        }
+
         _derived ??= [];
         for (var i = 0; i < _derived.Count; i++)
         {
@@ -106,6 +136,108 @@ public sealed record StoredResource(string Id, JsonObject Resource, string Versi
         }
 
         _derived.Add(new(name, value));
+    }
+
+    /// <summary>
+    /// Sets a User's <c>groups</c> (RFC 7643 §4.1.2), the groups it is a direct member of, as a store derives them. Until
+    /// <see cref="Resource"/> is read they are kept as they are given and written to a response without a node per
+    /// group; each is written as <c>{"value": Id, "display": DisplayName, "type": "direct"}</c> (without
+    /// <c>display</c> when the name is <see langword="null"/>), in the order given.
+    /// </summary>
+    /// <param name="groups">
+    /// The groups, owned by this instance from now on (an empty list is an empty array, which the server leaves out of
+    /// responses: RFC 7643 §2.5), or <see langword="null"/> to remove the attribute.
+    /// </param>
+    public void SetDerivedGroups(IReadOnlyList<GroupReference>? groups)
+    {
+        if (_resource is not null)
+        {
+            if (groups is not null)
+            {
+                _resource[GroupsName] = ToJson(groups);
+            }
+            else
+            {
+                _resource.Remove(GroupsName);
+            }
+
+            return;
+        }
+
+        RemoveDerived(GroupsName);
+        _groups = groups;
+    }
+
+    /// <summary>
+    /// Sets a Group's <c>members</c> (RFC 7643 §4.2) as a store derives them. Until <see cref="Resource"/> is read they
+    /// are kept as they are given and written to a response without a node per member; each is written as
+    /// <c>{"value": Value, "display": Display, "type": Type}</c> (without the ones that are <see langword="null"/>), in
+    /// the order given.
+    /// </summary>
+    /// <param name="members">
+    /// The members, owned by this instance from now on (an empty list is an empty array, which the server leaves out of
+    /// responses: RFC 7643 §2.5), or <see langword="null"/> to remove the attribute.
+    /// </param>
+    public void SetDerivedMembers(IReadOnlyList<GroupMember>? members)
+    {
+        if (_resource is not null)
+        {
+            if (members is not null)
+            {
+                _resource[MembersName] = ToJson(members);
+            }
+            else
+            {
+                _resource.Remove(MembersName);
+            }
+
+            return;
+        }
+
+        RemoveDerived(MembersName);
+        _members = members;
+    }
+
+    // The JSON form of a User's groups as SetDerivedGroups describes it.
+    internal static JsonArray ToJson(IReadOnlyList<GroupReference> groups)
+    {
+        var array = new JsonArray();
+        foreach (var group in groups)
+        {
+            var item = new JsonObject { ["value"] = group.Id };
+            if (group.DisplayName is not null)
+            {
+                item["display"] = group.DisplayName;
+            }
+
+            item["type"] = "direct";
+            array.Add((JsonNode)item);
+        }
+
+        return array;
+    }
+
+    // The JSON form of a Group's members as SetDerivedMembers describes it.
+    internal static JsonArray ToJson(IReadOnlyList<GroupMember> members)
+    {
+        var array = new JsonArray();
+        foreach (var member in members)
+        {
+            var item = new JsonObject { ["value"] = member.Value };
+            if (member.Display is not null)
+            {
+                item["display"] = member.Display;
+            }
+
+            if (member.Type is not null)
+            {
+                item["type"] = member.Type;
+            }
+
+            array.Add((JsonNode)item);
+        }
+
+        return array;
     }
 
     /// <summary>
@@ -128,6 +260,11 @@ public sealed record StoredResource(string Id, JsonObject Resource, string Versi
             {
                 return true;
             }
+        }
+
+        if ((_groups is not null && name == GroupsName) || (_members is not null && name == MembersName))
+        {
+            return true;
         }
 
         return ContainsStored(name) ?? Resource.ContainsKey(name);
@@ -174,11 +311,25 @@ public sealed record StoredResource(string Id, JsonObject Resource, string Versi
             }
         }
 
+        if (_groups is not null)
+        {
+            resource[GroupsName] = ToJson(_groups);
+        }
+
+        if (_members is not null)
+        {
+            resource[MembersName] = ToJson(_members);
+        }
+
         _resource = resource;
         _json = default;
         _derived = null;
+        _groups = null;
+        _members = null;
         return resource;
     }
+
+    private void RemoveDerived(string name) => _derived?.RemoveAll(p => string.Equals(p.Key, name, StringComparison.Ordinal));
 }
 
 /// <summary>One page of a list query.</summary>

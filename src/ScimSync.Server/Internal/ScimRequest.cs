@@ -116,7 +116,7 @@ internal static class ScimRequest
         return any || (tags?.Contains(version, StringComparer.Ordinal) ?? false);
     }
 
-    public static string ETag(string version) => $"W/\"{version}\"";
+    public static string ETag(string version) => Serialization.ScimResourceMeta.ETag(version);
 
     public static int? ParseInt(string? text, string name)
     {

@@ -1,10 +1,10 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ScimSync.Patching;
+using ScimSync.Serialization;
 using ScimSync.Stores;
 
 namespace ScimSync.Server.Internal;
@@ -16,17 +16,17 @@ internal static class ScimResourceWriter
     /// <summary>
     /// Writes the wire form of a stored resource with the projection of <paramref name="attributes"/> and
     /// <paramref name="excluded"/>: straight from the store's UTF-8 when it handed the resource over so and nobody has
-    /// read <see cref="StoredResource.Resource"/> since (<see cref="Serialization.ScimProjection.TryWriteStored"/>),
-    /// otherwise through <see cref="ToWire"/>. The output is the same either way.
+    /// read <see cref="StoredResource.Resource"/> since (<see cref="ScimProjection.TryWriteStored"/>,
+    /// which writes meta and the $ref of derived groups and members as <see cref="ToWire"/> does), otherwise through
+    /// <see cref="ToWire"/>. The output is the same either way.
     /// </summary>
     public static void Write(
         Utf8JsonWriter writer, StoredResource stored, ScimResourceHandler handler, string baseUrl, IReadOnlyList<AttributePath>? attributes, IReadOnlyList<AttributePath>? excluded)
     {
-        var meta = Meta(stored, handler, baseUrl);
         CompleteDerived(stored, handler, baseUrl);
-        if (!Serialization.ScimProjection.TryWriteStored(writer, stored, handler.Type, meta, attributes, excluded))
+        if (!ScimProjection.TryWriteStored(writer, stored, handler.Type, baseUrl, attributes, excluded))
         {
-            Serialization.ScimProjection.WriteTo(writer, ToWire(stored, handler, baseUrl, meta), handler.Type, attributes, excluded);
+            ScimProjection.WriteTo(writer, ToWire(stored, handler, baseUrl), handler.Type, attributes, excluded);
         }
     }
 
@@ -34,7 +34,7 @@ internal static class ScimResourceWriter
     /// Builds the wire form by moving the stored attributes into it (a store hands the caller ownership of what it
     /// returns, IResourceStore's contract), so nothing is copied: <paramref name="stored"/>'s resource is left empty.
     /// </summary>
-    public static JsonObject ToWire(StoredResource stored, ScimResourceHandler handler, string baseUrl, JsonObject? meta = null)
+    public static JsonObject ToWire(StoredResource stored, ScimResourceHandler handler, string baseUrl)
     {
         var wire = new JsonObject();
         var properties = new KeyValuePair<string, JsonNode?>[stored.Resource.Count];
@@ -75,17 +75,20 @@ internal static class ScimResourceWriter
             AddMemberReferences(members, baseUrl);
         }
 
-        if (!handler.IsGroup && wire["groups"] is JsonArray groups)
+        if (!handler.IsGroup && wire["groups"] is JsonArray { Count: 0 })
+        {
+            wire.Remove("groups");
+        }
+        else if (!handler.IsGroup && wire["groups"] is JsonArray groups)
         {
             AddGroupReferences(groups, baseUrl);
         }
 
-        wire["meta"] = meta ?? Meta(stored, handler, baseUrl);
+        wire["meta"] = ScimResourceMeta.Create(stored, handler.Type, baseUrl);
         return wire;
     }
 
-    public static string Location(string baseUrl, ScimResourceHandler handler, string id) =>
-        string.Concat(baseUrl, handler.Type.Endpoint, "/", Uri.EscapeDataString(id));
+    public static string Location(string baseUrl, ScimResourceHandler handler, string id) => ScimResourceMeta.Location(baseUrl, handler.Type, id);
 
     public static IResult Respond(int status, StoredResource stored, ScimResourceHandler handler, string baseUrl, IReadOnlyList<AttributePath>? attributes, IReadOnlyList<AttributePath>? excluded, bool withLocation = false) =>
         ScimResults.Json(
@@ -114,37 +117,40 @@ internal static class ScimResourceWriter
             (p.SchemaUri is null || string.Equals(p.SchemaUri, handler.Type.Schema.Id, StringComparison.OrdinalIgnoreCase));
     }
 
-    // RFC 7643 §3.1: meta.version equals the ETag; meta.location is the resource's URL.
-    private static JsonObject Meta(StoredResource stored, ScimResourceHandler handler, string baseUrl) => new(
-    [
-        new("resourceType", handler.Type.Name),
-        new("created", FormatTime(stored.Created)),
-        new("lastModified", FormatTime(stored.LastModified)),
-        new("location", Location(baseUrl, handler, stored.Id)),
-        new("version", ScimRequest.ETag(stored.Version)),
-    ]);
-
     // What ToWire does to members and groups, for the ones a store set as derived attributes (still outside Resource).
     private static void CompleteDerived(StoredResource stored, ScimResourceHandler handler, string baseUrl)
     {
-        var emptyMembers = false;
-        foreach (var (name, value) in stored.DerivedAttributes)
+        var name = handler.IsGroup ? "members" : "groups";
+        var empty = false;
+        foreach (var (key, value) in stored.DerivedAttributes)
         {
-            if (handler.IsGroup && name == "members" && value is JsonArray members)
+            if (key == name && value is JsonArray references)
             {
-                emptyMembers = members.Count == 0;
-                AddMemberReferences(members, baseUrl);
-            }
-            else if (!handler.IsGroup && name == "groups" && value is JsonArray groups)
-            {
-                AddGroupReferences(groups, baseUrl);
+                empty = references.Count == 0;
+                if (handler.IsGroup)
+                {
+                    AddMemberReferences(references, baseUrl);
+                }
+                else
+                {
+                    AddGroupReferences(references, baseUrl);
+                }
             }
         }
 
-        if (emptyMembers)
+        // RFC 7643 §2.5: an empty multi-valued attribute is unassigned and is not returned. The typed lists get their
+        // $ref from the projection.
+        if (empty)
         {
-            // RFC 7643 §2.5: an empty multi-valued attribute is unassigned and is not returned.
-            stored.SetDerivedAttribute("members", null);
+            stored.SetDerivedAttribute(name, null);
+        }
+        else if (handler.IsGroup && stored.DerivedMembers is { Count: 0 })
+        {
+            stored.SetDerivedMembers(null);
+        }
+        else if (!handler.IsGroup && stored.DerivedGroups is { Count: 0 })
+        {
+            stored.SetDerivedGroups(null);
         }
     }
 
@@ -171,15 +177,4 @@ internal static class ScimResourceWriter
             }
         }
     }
-
-    // yyyy-MM-ddTHH:mm:ss.fffZ, cut from the round-trip form ("O": yyyy-MM-ddTHH:mm:ss.fffffffZ for a UTC time), which
-    // the runtime formats without interpreting a pattern; every response's meta has two of these.
-    internal static string FormatTime(DateTimeOffset time) =>
-        string.Create(24, time.UtcDateTime, static (span, utc) =>
-        {
-            Span<char> roundTrip = stackalloc char[28];
-            utc.TryFormat(roundTrip, out _, "O", CultureInfo.InvariantCulture);
-            roundTrip[..23].CopyTo(span);
-            span[23] = 'Z';
-        });
 }

@@ -1,6 +1,5 @@
 // Copyright (c) ScimSync contributors. Licensed under the MIT License.
 
-using System.Text.Json.Nodes;
 using ScimSync.Patching;
 using ScimSync.Stores;
 
@@ -53,20 +52,7 @@ internal static class ScimUserGroups
                 continue;
             }
 
-            var array = new JsonArray();
-            foreach (var group in memberOf)
-            {
-                var value = new JsonObject { ["value"] = group.Id };
-                if (group.DisplayName is { } display)
-                {
-                    value["display"] = display;
-                }
-
-                value["type"] = "direct";
-                array.Add(value);
-            }
-
-            user.SetDerivedAttribute("groups", array);
+            user.SetDerivedGroups(memberOf);
         }
     }
 }

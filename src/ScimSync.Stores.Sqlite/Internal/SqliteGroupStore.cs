@@ -28,12 +28,14 @@ internal sealed class SqliteUserStore(
 
         // The page's memberships first, then each distinct group's display name once: reading the name with the
         // membership row parsed a group's JSON once per member of the page (five times per user in the load cycle).
-        var memberships = new List<(string Member, string Group)>();
+        // A membership names its user by the position in $ids, so the page's users are not read back as strings.
+        var memberships = new List<(int Member, string Group)>();
         var groupIds = new HashSet<string>(StringComparer.Ordinal);
         using (var statement = connection.Statement(
             """
-            SELECT m.member_id, m.group_id FROM group_members m
-            WHERE m.directory = $dir AND m.member_id IN (SELECT value FROM json_each($ids)) ORDER BY m.rowid;
+            SELECT j.key, m.group_id FROM json_each($ids) j
+            JOIN group_members m ON m.directory = $dir AND m.member_id = j.value
+            ORDER BY m.rowid;
             """))
         {
             var command = statement.Command;
@@ -43,7 +45,7 @@ internal sealed class SqliteUserStore(
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var group = reader.GetString(1);
-                memberships.Add((reader.GetString(0), group));
+                memberships.Add((reader.GetInt32(0), group));
                 groupIds.Add(group);
             }
         }
@@ -53,8 +55,8 @@ internal sealed class SqliteUserStore(
             return;
         }
 
-        // A group deleted in between has no row here and its memberships are left out, as the join did.
-        var names = new Dictionary<string, string?>(groupIds.Count, StringComparer.Ordinal);
+        // One reference per group, shared by its members on the page.
+        var groups = new Dictionary<string, GroupReference>(groupIds.Count, StringComparer.Ordinal);
         using (var statement = connection.Statement("SELECT g.id, json_extract(g.json, '$.displayName') FROM groups g WHERE g.id IN (SELECT value FROM json_each($ids));"))
         {
             var command = statement.Command;
@@ -62,31 +64,26 @@ internal sealed class SqliteUserStore(
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                names[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+                var id = reader.GetString(0);
+                groups[id] = new GroupReference(id, reader.IsDBNull(1) ? null : reader.GetString(1));
             }
         }
 
-        var byId = new Dictionary<string, JsonArray>(resources.Count, StringComparer.Ordinal);
+        var byMember = new List<GroupReference>?[resources.Count];
         foreach (var (member, group) in memberships)
         {
-            if (!names.TryGetValue(group, out var display))
+            // A group deleted between the two reads has no reference, and its memberships are left out.
+            if ((uint)member < (uint)byMember.Length && groups.TryGetValue(group, out var reference))
             {
-                continue;
+                (byMember[member] ??= []).Add(reference);
             }
-
-            if (!byId.TryGetValue(member, out var groups))
-            {
-                byId[member] = groups = [];
-            }
-
-            groups.Add(GroupReference(group, display));
         }
 
-        foreach (var resource in resources)
+        for (var i = 0; i < resources.Count; i++)
         {
-            if (byId.TryGetValue(resource.Id, out var groups))
+            if (byMember[i] is { } memberOf)
             {
-                resource.SetDerivedAttribute("groups", groups);
+                resources[i].SetDerivedGroups(memberOf);
             }
         }
     }
@@ -102,31 +99,19 @@ internal sealed class SqliteUserStore(
         var command = statement.Command;
         command.Parameters.AddWithValue("$id", resource.Id);
         command.Parameters.AddWithValue("$dir", Directory);
-        var groups = new JsonArray();
+        var groups = new List<GroupReference>();
         using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                groups.Add(GroupReference(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+                groups.Add(new GroupReference(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
             }
         }
 
         if (groups.Count > 0)
         {
-            resource.SetDerivedAttribute("groups", groups);
+            resource.SetDerivedGroups(groups);
         }
-    }
-
-    private static JsonObject GroupReference(string id, string? display)
-    {
-        var group = new JsonObject { ["value"] = id };
-        if (display is not null)
-        {
-            group["display"] = display;
-        }
-
-        group["type"] = "direct";
-        return group;
     }
 }
 

@@ -398,7 +398,7 @@ internal class SqliteResourceStore : IResourceStore
         await AttachComputedAsync(connection, transaction, resource, cancellationToken).ConfigureAwait(false);
         if (includeMembers && Table.HasMembers)
         {
-            resource.SetDerivedAttribute("members", GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, resource.Id, cancellationToken).ConfigureAwait(false)));
+            resource.SetDerivedMembers(await ReadMembersAsync(connection, transaction, resource.Id, cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -853,7 +853,7 @@ internal class SqliteResourceStore : IResourceStore
         {
             foreach (var resource in page)
             {
-                resource.SetDerivedAttribute("members", GroupMemberJson.ToJson(await ReadMembersAsync(connection, null, resource.Id, cancellationToken).ConfigureAwait(false)));
+                resource.SetDerivedMembers(await ReadMembersAsync(connection, null, resource.Id, cancellationToken).ConfigureAwait(false));
             }
         }
 

@@ -20,6 +20,8 @@ public sealed class ScimProjectionStoredTests
 {
     private const string Acme = "urn:example:params:scim:schemas:extension:acme:2.0:User";
 
+    private const string BaseUrl = "https://example.com/scim/v2";
+
     private static readonly DateTimeOffset s_created = new(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
 
     private static readonly ScimResourceTypeDefinition s_user = CreateUserType();
@@ -47,7 +49,7 @@ public sealed class ScimProjectionStoredTests
             var resource = RandomResource(random);
             var relaxedStorage = random.Next(2) == 0;
             var bytes = Encoding.UTF8.GetBytes(resource.ToJsonString(relaxedStorage ? Relaxed : JsonSerializerOptions.Default));
-            var derived = RandomDerived(random);
+            var (derived, typed) = RandomDerived(random);
             var attributes = random.Next(3) == 0 ? RandomPaths(random) : null;
             var excluded = random.Next(3) == 0 ? RandomPaths(random) : null;
             var relaxedOutput = random.Next(2) == 0;
@@ -58,9 +60,10 @@ public sealed class ScimProjectionStoredTests
                 stored.SetDerivedAttribute(name, value?.DeepClone());
             }
 
+            typed?.Invoke(stored);
             string? direct = null;
-            var written = Write(relaxedOutput, writer => direct = ScimProjection.TryWriteStored(writer, stored, s_user, Meta(), attributes, excluded) ? "yes" : null);
-            var expected = Write(relaxedOutput, writer => ScimProjection.WriteTo(writer, Wire(bytes, derived), s_user, attributes, excluded));
+            var written = Write(relaxedOutput, writer => direct = ScimProjection.TryWriteStored(writer, stored, s_user, BaseUrl, attributes, excluded) ? "yes" : null);
+            var expected = Write(relaxedOutput, writer => ScimProjection.WriteTo(writer, Wire(bytes, derived, typed), s_user, attributes, excluded));
 
             Assert.True(direct is not null, $"Case {i} was not written directly: {Encoding.UTF8.GetString(bytes)}");
             Assert.True(expected == written, $"Case {i}, attributes={Describe(attributes)}, excluded={Describe(excluded)}\nstored:   {Encoding.UTF8.GetString(bytes)}\nexpected: {expected}\nwritten:  {written}");
@@ -73,7 +76,7 @@ public sealed class ScimProjectionStoredTests
         var stored = new StoredResource("1", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b"}"""u8.ToArray(), "1", s_created, s_created);
         _ = stored.Resource;
 
-        var written = Write(false, writer => Assert.False(ScimProjection.TryWriteStored(writer, stored, s_user, Meta())));
+        var written = Write(false, writer => Assert.False(ScimProjection.TryWriteStored(writer, stored, s_user, BaseUrl)));
 
         Assert.Equal(string.Empty, written);
     }
@@ -83,7 +86,7 @@ public sealed class ScimProjectionStoredTests
     {
         var stored = new StoredResource("1", new JsonObject { ["userName"] = "b" }, "1", s_created, s_created);
 
-        Assert.Equal(string.Empty, Write(false, writer => Assert.False(ScimProjection.TryWriteStored(writer, stored, s_user, Meta()))));
+        Assert.Equal(string.Empty, Write(false, writer => Assert.False(ScimProjection.TryWriteStored(writer, stored, s_user, BaseUrl))));
     }
 
     [Theory]
@@ -97,8 +100,55 @@ public sealed class ScimProjectionStoredTests
     {
         var stored = new StoredResource("1", Encoding.UTF8.GetBytes(json), "1", s_created, s_created);
         stored.SetDerivedAttribute("groups", new JsonArray());
+        var typed = new StoredResource("1", Encoding.UTF8.GetBytes(json), "1", s_created, s_created);
+        typed.SetDerivedGroups([new GroupReference("g", null)]);
 
-        Assert.Equal(string.Empty, Write(false, writer => Assert.False(ScimProjection.TryWriteStored(writer, stored, s_user, Meta()))));
+        Assert.Equal(string.Empty, Write(false, writer => Assert.False(ScimProjection.TryWriteStored(writer, stored, s_user, BaseUrl))));
+        Assert.Equal(string.Empty, Write(false, writer => Assert.False(ScimProjection.TryWriteStored(writer, typed, s_user, BaseUrl))));
+    }
+
+    [Fact]
+    public void TypedGroupsAndMembers_AreHeldApartUntilRead_ThenJoinTheResource()
+    {
+        var stored = new StoredResource("1", """{"userName":"b"}"""u8.ToArray(), "1", s_created, s_created);
+        stored.SetDerivedAttribute("nickName", "n");
+        stored.SetDerivedGroups([new GroupReference("g1", "G"), new GroupReference("g2", null)]);
+        stored.SetDerivedMembers([]);
+
+        Assert.True(stored.ContainsAttribute("groups"));
+        Assert.True(stored.ContainsAttribute("members"));
+        Assert.Single(stored.DerivedAttributes);
+        Assert.Equal(2, stored.DerivedGroups!.Count);
+        Assert.Equal(
+            """{"userName":"b","nickName":"n","groups":[{"value":"g1","display":"G","type":"direct"},{"value":"g2","type":"direct"}],"members":[]}""",
+            stored.Resource.ToJsonString());
+        Assert.Null(stored.DerivedGroups);
+        Assert.Null(stored.DerivedMembers);
+
+        // Once read, setting them sets the resource's attribute.
+        stored.SetDerivedMembers([new GroupMember("u1", "User", "U")]);
+        stored.SetDerivedGroups(null);
+        Assert.Equal(
+            """{"userName":"b","nickName":"n","members":[{"value":"u1","display":"U","type":"User"}]}""",
+            stored.Resource.ToJsonString());
+    }
+
+    [Fact]
+    public void TypedGroups_AndANodeOfTheSameName_ReplaceEachOther()
+    {
+        var stored = new StoredResource("1", """{"userName":"b"}"""u8.ToArray(), "1", s_created, s_created);
+        stored.SetDerivedGroups([new GroupReference("g1", null)]);
+        stored.SetDerivedAttribute("groups", new JsonArray("node"));
+
+        Assert.Null(stored.DerivedGroups);
+        Assert.Single(stored.DerivedAttributes);
+
+        stored.SetDerivedGroups([new GroupReference("g2", null)]);
+        Assert.Empty(stored.DerivedAttributes);
+        var copy = stored with { Version = "2" };
+        Assert.Same(stored.DerivedGroups, copy.DerivedGroups);
+        Assert.Equal("""{"userName":"b","groups":[{"value":"g2","type":"direct"}]}""", copy.Resource.ToJsonString());
+        Assert.Null((stored with { Resource = [] }).DerivedGroups);
     }
 
     [Fact]
@@ -109,7 +159,7 @@ public sealed class ScimProjectionStoredTests
             var stored = new StoredResource("1", """{"userName":"b"}"""u8.ToArray(), "1", s_created, s_created);
             stored.SetDerivedAttribute(name, new JsonObject());
 
-            Assert.False(ScimProjection.TryWriteStored(new Utf8JsonWriter(new ArrayBufferWriter<byte>()), stored, s_user, Meta()), name);
+            Assert.False(ScimProjection.TryWriteStored(new Utf8JsonWriter(new ArrayBufferWriter<byte>()), stored, s_user, BaseUrl), name);
         }
     }
 
@@ -171,18 +221,35 @@ public sealed class ScimProjectionStoredTests
 
         Assert.Empty(replaced.DerivedAttributes);
         Assert.Equal("""{"userName":"c"}""", replaced.Resource.ToJsonString());
-        Assert.False(ScimProjection.TryWriteStored(new Utf8JsonWriter(new ArrayBufferWriter<byte>()), replaced, s_user, Meta()));
+        Assert.False(ScimProjection.TryWriteStored(new Utf8JsonWriter(new ArrayBufferWriter<byte>()), replaced, s_user, BaseUrl));
     }
 
     private static JsonSerializerOptions Relaxed { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // What the server builds: schemas first, then id, the stored attributes but id and meta, the derived ones, meta.
-    private static JsonObject Wire(byte[] bytes, List<KeyValuePair<string, JsonNode?>> derived)
+    private static JsonObject Wire(byte[] bytes, List<KeyValuePair<string, JsonNode?>> derived, Action<StoredResource>? typed)
     {
         var resource = JsonNode.Parse(bytes)!.AsObject();
         foreach (var (name, value) in derived)
         {
             resource[name] = value?.DeepClone();
+        }
+
+        if (typed is not null)
+        {
+            // The typed lists as the resource holds them once read, with the $ref the server adds to each.
+            var parsed = new StoredResource("2819c223", "{}"u8.ToArray(), "3", s_created, s_created);
+            typed(parsed);
+            foreach (var (name, value) in parsed.Resource)
+            {
+                foreach (var item in value!.AsArray())
+                {
+                    var id = Uri.EscapeDataString((string)item!["value"]!);
+                    item["$ref"] = name == "groups" || (string?)item["type"] == "Group" ? $"{BaseUrl}/Groups/{id}" : $"{BaseUrl}/Users/{id}";
+                }
+
+                resource[name] = value.DeepClone();
+            }
         }
 
         var properties = resource.ToList();
@@ -291,10 +358,11 @@ public sealed class ScimProjectionStoredTests
         return random.Next(4) == 0 ? new JsonObject(resource.Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())).ToList()) : resource;
     }
 
-    private static List<KeyValuePair<string, JsonNode?>> RandomDerived(Random random)
+    private static (List<KeyValuePair<string, JsonNode?>> Nodes, Action<StoredResource>? Typed) RandomDerived(Random random)
     {
         var derived = new List<KeyValuePair<string, JsonNode?>>();
-        switch (random.Next(4))
+        Action<StoredResource>? typed = null;
+        switch (random.Next(8))
         {
             case 0:
                 derived.Add(new("groups", new JsonArray(
@@ -304,9 +372,23 @@ public sealed class ScimProjectionStoredTests
             case 1:
                 derived.Add(new("groups", null));
                 break;
+            case 2 or 3:
+                GroupReference[] groups = [.. Enumerable.Range(0, random.Next(4)).Select(_ => new GroupReference(Text(random), random.Next(3) == 0 ? null : Text(random)))];
+                typed = stored => stored.SetDerivedGroups(groups);
+                break;
+            case 4:
+                string?[] types = ["User", "Group", null, "group"];
+                GroupMember[] members = [.. Enumerable.Range(0, random.Next(4)).Select(_ => new GroupMember(Text(random), types[random.Next(types.Length)], random.Next(2) == 0 ? null : Text(random)))];
+                typed = stored => stored.SetDerivedMembers(members);
+                break;
+            case 5:
+                derived.Add(new("title", Text(random)));
+                GroupReference[] one = [new(Text(random), Text(random))];
+                typed = stored => stored.SetDerivedGroups(one);
+                break;
         }
 
-        return derived;
+        return (derived, typed);
     }
 
     private static AttributePath[] RandomPaths(Random random) =>

@@ -76,12 +76,53 @@ public sealed class ScimResourceWriterTests
     [MemberData(nameof(WriteCases))]
     public void Write_FromStoredBytes_WritesWhatTheObjectPathWrites(bool isGroup, string json, string? derived, string? attributes)
     {
+        foreach (var typed in new[] { false, true })
+        {
+            WriteFromStoredBytes(isGroup, json, derived, attributes, typed);
+        }
+    }
+
+    [Fact]
+    public void Write_FromStoredBytes_AddsReferencesToTypedGroupsAndMembers()
+    {
+        var user = new StoredResource("u 1", """{"userName":"b"}"""u8.ToArray(), "1", s_created, s_created);
+        user.SetDerivedGroups([new GroupReference("g 1", "G é"), new GroupReference("g/2", null)]);
+        var group = new StoredResource("g-1", """{"displayName":"G"}"""u8.ToArray(), "2", s_created, s_created);
+        group.SetDerivedMembers([new GroupMember("u 1", "User", "B"), new GroupMember("g/2", "Group"), new GroupMember("x")]);
+
+        var userJson = Write(writer => ScimResourceWriter.Write(writer, user, Users(), "https://host/scim/v2", null, null));
+        var groupJson = Write(writer => ScimResourceWriter.Write(writer, group, Groups(), "https://host/scim/v2", null, null));
+
+        var expectedUser = """
+            {"id":"u 1","userName":"b","groups":[{"value":"g 1","display":"G é","type":"direct","$ref":"https://host/scim/v2/Groups/g%201"},{"value":"g/2","type":"direct","$ref":"https://host/scim/v2/Groups/g%2F2"}],"meta":{"resourceType":"User","created":"2026-12-03T10:00:00.000Z","lastModified":"2026-12-03T10:00:00.000Z","location":"https://host/scim/v2/Users/u%201","version":"W/\"1\""}}
+            """;
+        var expectedMembers = """
+            "members":[{"value":"u 1","display":"B","type":"User","$ref":"https://host/scim/v2/Users/u%201"},{"value":"g/2","type":"Group","$ref":"https://host/scim/v2/Groups/g%2F2"},{"value":"x","$ref":"https://host/scim/v2/Users/x"}],
+            """;
+        Assert.Equal(expectedUser, userJson);
+        Assert.Contains(expectedMembers, groupJson, StringComparison.Ordinal);
+        Assert.NotNull(user.DerivedGroups);
+        Assert.NotNull(group.DerivedMembers);
+    }
+
+    private static void WriteFromStoredBytes(bool isGroup, string json, string? derived, string? attributes, bool typed)
+    {
         var handler = isGroup ? Groups() : Users();
         var name = isGroup ? "members" : "groups";
         var paths = attributes is null ? null : ScimRequest.ParseAttributeList(attributes);
         var fromBytes = new StoredResource("r-1", System.Text.Encoding.UTF8.GetBytes(json), "4", s_created, s_created);
         var fromObject = new StoredResource("r-1", Resource(json, lazilyParsed: true), "4", s_created, s_created);
-        if (derived is not null)
+        if (derived is not null && typed && !isGroup)
+        {
+            fromBytes.SetDerivedGroups([.. JsonNode.Parse(derived)!.AsArray().Select(g => new GroupReference((string)g!["value"]!, (string?)g["display"]))]);
+            fromObject.Resource[name] = JsonNode.Parse(derived);
+        }
+        else if (derived is not null && typed)
+        {
+            fromBytes.SetDerivedMembers([.. JsonNode.Parse(derived)!.AsArray().Select(m => new GroupMember((string)m!["value"]!, (string?)m["type"], (string?)m["display"]))]);
+            fromObject.Resource[name] = JsonNode.Parse(derived);
+        }
+        else if (derived is not null)
         {
             fromBytes.SetDerivedAttribute(name, JsonNode.Parse(derived));
             fromObject.Resource[name] = JsonNode.Parse(derived);
@@ -91,7 +132,9 @@ public sealed class ScimResourceWriterTests
         var throughObjects = Write(writer => ScimResourceWriter.Write(writer, fromObject, handler, "https://host/scim/v2", paths, null));
 
         Assert.Equal(throughObjects, direct);
-        Assert.NotEqual(0, fromBytes.DerivedAttributes.Count + (derived is null ? 1 : 0));
+
+        // Still unparsed, so the direct path wrote it.
+        Assert.NotEqual(0, fromBytes.DerivedAttributes.Count + (fromBytes.DerivedGroups ?? []).Count + (fromBytes.DerivedMembers ?? []).Count + (derived is null or "[]" ? 1 : 0));
     }
 
     [Fact]
@@ -104,26 +147,6 @@ public sealed class ScimResourceWriterTests
 
         Assert.Equal("https://host/scim/v2/Groups/g%201", (string?)json["groups"]![0]!["$ref"]);
         Assert.Equal(["id", "userName", "groups", "meta"], json.AsObject().Select(p => p.Key));
-    }
-
-    [Fact]
-    public void FormatTime_WritesMillisecondsInUtc_AsTheCustomPatternDoes()
-    {
-        var random = new Random(20261203);
-        var times = new List<DateTimeOffset>
-        {
-            DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new(999, 1, 2, 3, 4, 5, 6, TimeSpan.Zero),
-            new(2026, 12, 3, 23, 59, 59, 999, TimeSpan.FromHours(-11)), new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.FromHours(14)).AddTicks(9_999),
-        };
-        for (var i = 0; i < 2000; i++)
-        {
-            times.Add(new DateTimeOffset(random.NextInt64(DateTimeOffset.MinValue.Ticks + TimeSpan.TicksPerDay, DateTimeOffset.MaxValue.Ticks - TimeSpan.TicksPerDay), TimeSpan.FromMinutes(random.Next(-14 * 60, 14 * 60))));
-        }
-
-        foreach (var time in times)
-        {
-            Assert.Equal(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture), ScimResourceWriter.FormatTime(time));
-        }
     }
 
     private static string Write(Action<System.Text.Json.Utf8JsonWriter> write)
