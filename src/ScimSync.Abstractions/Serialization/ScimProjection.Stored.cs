@@ -376,7 +376,6 @@ public static partial class ScimProjection
 
                 writer.WriteString("type"u8, "direct"u8);
                 WriteUrl(writer, "$ref"u8, baseUrl, "/Groups", "/", group.Id);
-
                 writer.WriteEndObject();
             }
         }
@@ -399,7 +398,6 @@ public static partial class ScimProjection
                 }
 
                 WriteUrl(writer, "$ref"u8, baseUrl, References.Endpoint(member), "/", member.Value);
-
                 writer.WriteEndObject();
             }
         }

@@ -329,7 +329,17 @@ public sealed record StoredResource(string Id, JsonObject Resource, string Versi
         return resource;
     }
 
-    private void RemoveDerived(string name) => _derived?.RemoveAll(p => string.Equals(p.Key, name, StringComparison.Ordinal));
+    // A loop rather than RemoveAll with a lambda, whose closure over the name would be allocated on every call.
+    private void RemoveDerived(string name)
+    {
+        for (var i = (_derived?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            if (string.Equals(_derived![i].Key, name, StringComparison.Ordinal))
+            {
+                _derived.RemoveAt(i);
+            }
+        }
+    }
 }
 
 /// <summary>One page of a list query.</summary>
