@@ -366,17 +366,7 @@ public static partial class ScimProjection
         {
             for (var i = 0; i < groups.Count; i++)
             {
-                var group = groups[i];
-                writer.WriteStartObject();
-                writer.WriteString("value"u8, group.Id);
-                if (group.DisplayName is not null)
-                {
-                    writer.WriteString("display"u8, group.DisplayName);
-                }
-
-                writer.WriteString("type"u8, "direct"u8);
-                WriteUrl(writer, "$ref"u8, baseUrl, "/Groups", "/", group.Id);
-                writer.WriteEndObject();
+                WriteReference(writer, groups[i].Id, groups[i].DisplayName, "direct", "/Groups", baseUrl);
             }
         }
         else
@@ -384,25 +374,30 @@ public static partial class ScimProjection
             var members = references.Members!;
             for (var i = 0; i < members.Count; i++)
             {
-                var member = members[i];
-                writer.WriteStartObject();
-                writer.WriteString("value"u8, member.Value);
-                if (member.Display is not null)
-                {
-                    writer.WriteString("display"u8, member.Display);
-                }
-
-                if (member.Type is not null)
-                {
-                    writer.WriteString("type"u8, member.Type);
-                }
-
-                WriteUrl(writer, "$ref"u8, baseUrl, References.Endpoint(member), "/", member.Value);
-                writer.WriteEndObject();
+                WriteReference(writer, members[i].Value, members[i].Display, members[i].Type, References.Endpoint(members[i]), baseUrl);
             }
         }
 
         writer.WriteEndArray();
+    }
+
+    // One group or member: value, display and type when they are set, then $ref.
+    private static void WriteReference(Utf8JsonWriter writer, string value, string? display, string? type, string endpoint, string baseUrl)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("value"u8, value);
+        if (display is not null)
+        {
+            writer.WriteString("display"u8, display);
+        }
+
+        if (type is not null)
+        {
+            writer.WriteString("type"u8, type);
+        }
+
+        WriteUrl(writer, "$ref"u8, baseUrl, endpoint, "/", value);
+        writer.WriteEndObject();
     }
 
     // Writes base + endpoint + separator + the escaped id as one string, as ScimResourceMeta.Location concatenates it.

@@ -241,7 +241,7 @@ internal sealed class PostgreSqlGroupStore(PostgreSqlDatabase database, string d
 
         foreach (var resource in resources)
         {
-            resource.Resource["members"] = GroupMemberJson.ToJson(members[resource.Id]);
+            resource.SetDerivedMembers(members[resource.Id]);
         }
     }
 }

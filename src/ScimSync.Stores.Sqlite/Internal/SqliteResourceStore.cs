@@ -188,12 +188,13 @@ internal class SqliteResourceStore : IResourceStore
             }
 
             body.Remove("members");
+            var created = new StoredResource(id, body, "1", now, now);
             if (members is not null)
             {
-                body["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false));
+                created.SetDerivedMembers(await ReadMembersAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false));
             }
 
-            return StoreResult.Success(new StoredResource(id, body, "1", now, now));
+            return StoreResult.Success(created);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -935,7 +936,7 @@ internal class SqliteResourceStore : IResourceStore
             {
                 if (Table.HasMembers && (query.IncludeMembers || filterNeedsMembers))
                 {
-                    row.Resource["members"] = GroupMemberJson.ToJson(await ReadMembersAsync(connection, null, row.Id, cancellationToken).ConfigureAwait(false));
+                    row.SetDerivedMembers(await ReadMembersAsync(connection, null, row.Id, cancellationToken).ConfigureAwait(false));
                 }
 
                 var view = ToView(row);
