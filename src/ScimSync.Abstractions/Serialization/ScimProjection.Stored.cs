@@ -366,7 +366,7 @@ public static partial class ScimProjection
         {
             for (var i = 0; i < groups.Count; i++)
             {
-                WriteReference(writer, groups[i].Id, groups[i].DisplayName, "direct", "/Groups", baseUrl);
+                WriteReference(writer, groups[i].Id, groups[i].DisplayName, "direct", ScimResourceMeta.ReferenceEndpoint(isGroup: true), baseUrl);
             }
         }
         else
@@ -374,7 +374,7 @@ public static partial class ScimProjection
             var members = references.Members!;
             for (var i = 0; i < members.Count; i++)
             {
-                WriteReference(writer, members[i].Value, members[i].Display, members[i].Type, References.Endpoint(members[i]), baseUrl);
+                WriteReference(writer, members[i].Value, members[i].Display, members[i].Type, ScimResourceMeta.ReferenceEndpoint(References.IsGroup(members[i])), baseUrl);
             }
         }
 
@@ -436,8 +436,8 @@ public static partial class ScimProjection
     // One of the two kinds of derived reference lists.
     private readonly record struct References(IReadOnlyList<GroupReference>? Groups, IReadOnlyList<GroupMember>? Members)
     {
-        // Where ScimResourceWriter points a member's $ref: a member of type Group is a group, any other a user.
-        public static string Endpoint(GroupMember member) => member.Type == "Group" ? "/Groups" : "/Users";
+        // A member of type Group is a group, any other a user.
+        public static bool IsGroup(GroupMember member) => member.Type == "Group";
 
         public JsonArray ToJson(string baseUrl)
         {
@@ -445,8 +445,9 @@ public static partial class ScimProjection
             for (var i = 0; i < array.Count; i++)
             {
                 var item = (JsonObject)array[i]!;
-                var endpoint = Groups is not null ? "/Groups" : Endpoint(Members![i]);
-                item["$ref"] = string.Concat(baseUrl, endpoint, "/", Uri.EscapeDataString(Groups is not null ? Groups[i].Id : Members![i].Value));
+                item["$ref"] = Groups is not null
+                    ? ScimResourceMeta.ReferenceLocation(baseUrl, Groups[i].Id, isGroup: true)
+                    : ScimResourceMeta.ReferenceLocation(baseUrl, Members![i].Value, IsGroup(Members[i]));
             }
 
             return array;

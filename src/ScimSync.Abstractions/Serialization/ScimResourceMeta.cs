@@ -51,6 +51,20 @@ public static class ScimResourceMeta
         return string.Concat(baseUrl, resourceType.Endpoint, "/", Uri.EscapeDataString(id));
     }
 
+    /// <summary>
+    /// The URL a <c>$ref</c> of a User's <c>groups</c> (RFC 7643 §4.1.2) or a Group's <c>members</c> (§4.2) holds:
+    /// <c>/Groups/</c> and the escaped id for a group, <c>/Users/</c> and the escaped id for a user.
+    /// </summary>
+    /// <param name="baseUrl">The SCIM base URL, without a trailing slash.</param>
+    /// <param name="id">The referenced resource's id.</param>
+    /// <param name="isGroup">Whether it is a group (a member's <c>type</c> is <c>Group</c>, or any of a user's groups).</param>
+    /// <returns>The URL.</returns>
+    public static string ReferenceLocation(string baseUrl, string id, bool isGroup) =>
+        string.Concat(baseUrl, ReferenceEndpoint(isGroup), "/", Uri.EscapeDataString(id));
+
+    // Where a reference points; ReferenceLocation's endpoint, for writers that build the URL in a buffer of their own.
+    internal static string ReferenceEndpoint(bool isGroup) => isGroup ? "/Groups" : "/Users";
+
     /// <summary>The weak entity tag of a version (<c>W/"version"</c>), as <c>meta.version</c> and the <c>ETag</c> header give it.</summary>
     /// <param name="version">The store's opaque version.</param>
     /// <returns>The entity tag.</returns>

@@ -160,8 +160,7 @@ internal static class ScimResourceWriter
         {
             if (member["value"] is JsonValue value && value.TryGetValue<string>(out var id) && member["$ref"] is null)
             {
-                var endpoint = member["type"]?.GetValue<string>() == "Group" ? "/Groups/" : "/Users/";
-                member["$ref"] = baseUrl + endpoint + Uri.EscapeDataString(id);
+                member["$ref"] = ScimResourceMeta.ReferenceLocation(baseUrl, id, member["type"]?.GetValue<string>() == "Group");
             }
         }
     }
@@ -173,7 +172,7 @@ internal static class ScimResourceWriter
             if (groups[i] is JsonObject group && group.TryGetPropertyValue("value", out var node) && node is JsonValue value &&
                 value.TryGetValue<string>(out var id) && !(group.TryGetPropertyValue("$ref", out var reference) && reference is not null))
             {
-                group["$ref"] = string.Concat(baseUrl, "/Groups/", Uri.EscapeDataString(id));
+                group["$ref"] = ScimResourceMeta.ReferenceLocation(baseUrl, id, isGroup: true);
             }
         }
     }

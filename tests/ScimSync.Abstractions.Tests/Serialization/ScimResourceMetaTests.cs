@@ -44,4 +44,10 @@ public sealed class ScimResourceMetaTests
         Assert.Equal("https://host/scim/v2/Users/a%20b%2F%C3%A9", (string?)meta["location"]);
         Assert.Equal("W/\"7\"x\"", (string?)meta["version"]);
     }
+
+    [Theory]
+    [InlineData("g 1", true, "https://host/scim/v2/Groups/g%201")]
+    [InlineData("u/é", false, "https://host/scim/v2/Users/u%2F%C3%A9")]
+    public void ReferenceLocation_PointsAtGroupsOrUsersWithTheIdEscaped(string id, bool isGroup, string expected) =>
+        Assert.Equal(expected, ScimResourceMeta.ReferenceLocation("https://host/scim/v2", id, isGroup));
 }
