@@ -138,6 +138,44 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
         Assert.Contains("CacheSizeMiB", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StatementsInsideBeginRead_SeeOneStateOfTheFile_AndTheConnectionLeavesItWhenDisposed()
+    {
+        using var database = new SqliteDatabase(Path.Combine(_directory, "snapshot.db"));
+        await using var reader = await database.OpenAsync(CancellationToken.None);
+        await using var writer = await database.OpenAsync(CancellationToken.None);
+        Assert.NotSame(reader.Connection, writer.Connection);
+        await ScalarAsync(writer.Connection, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);");
+
+        using (reader.Connection.BeginRead())
+        {
+            Assert.Equal(1L, await ScalarAsync(reader.Connection, "SELECT COUNT(*) FROM t;"));
+
+            // Committed by another connection between two statements of the read: the second does not see it.
+            await ScalarAsync(writer.Connection, "INSERT INTO t VALUES (2);");
+            Assert.Equal(1L, await ScalarAsync(reader.Connection, "SELECT COUNT(*) FROM t;"));
+            Assert.Equal(0, SQLitePCL.raw.sqlite3_get_autocommit(reader.Connection.Handle));
+        }
+
+        Assert.Equal(1, SQLitePCL.raw.sqlite3_get_autocommit(reader.Connection.Handle));
+        Assert.Equal(2L, await ScalarAsync(reader.Connection, "SELECT COUNT(*) FROM t;"));
+    }
+
+    [Fact]
+    public async Task BeginRead_WhoseReadFails_StillEndsTheTransaction()
+    {
+        using var database = new SqliteDatabase(Path.Combine(_directory, "failed-read.db"));
+        await using var lease = await database.OpenAsync(CancellationToken.None);
+
+        await Assert.ThrowsAsync<SqliteException>(async () =>
+        {
+            using var snapshot = lease.Connection.BeginRead();
+            await ScalarAsync(lease.Connection, "SELECT * FROM no_such_table;");
+        });
+
+        Assert.Equal(1, SQLitePCL.raw.sqlite3_get_autocommit(lease.Connection.Handle));
+    }
+
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

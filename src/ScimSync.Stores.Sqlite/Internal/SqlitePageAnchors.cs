@@ -39,8 +39,8 @@ internal sealed class SqlitePageAnchors(string table, string directory)
     /// Returns the rowid to seek to and the rows left to skip from it for a page at 0-based <paramref name="offset"/>,
     /// or <see langword="null"/> when a plain <c>OFFSET</c> should be used this time.
     /// </summary>
-    /// <param name="connection">The connection, inside <paramref name="transaction"/>.</param>
-    /// <param name="transaction">The read transaction the page will be read in.</param>
+    /// <param name="connection">The connection, inside the read transaction the page will be read in.</param>
+    /// <param name="transaction">That transaction's object, or <see langword="null"/> when it was begun without one.</param>
     /// <param name="deletes">The directory's count of deletions, read in the same transaction.</param>
     /// <param name="offset">The 0-based position of the page's first row.</param>
     /// <returns>The seek position, or <see langword="null"/>.</returns>
@@ -48,7 +48,7 @@ internal sealed class SqlitePageAnchors(string table, string directory)
     /// Synchronous, under a lock: Microsoft.Data.Sqlite runs its asynchronous methods synchronously anyway, and a scan
     /// that one request has started is not worth starting again in another.
     /// </remarks>
-    public (long From, long Skip)? Find(SqliteConnection connection, SqliteTransaction transaction, long deletes, long offset)
+    public (long From, long Skip)? Find(SqliteConnection connection, SqliteTransaction? transaction, long deletes, long offset)
     {
         if (offset < Stride)
         {
@@ -82,7 +82,7 @@ internal sealed class SqlitePageAnchors(string table, string directory)
     }
 
     // Reads the next rows of the order (rowids only, from the directory index), noting every Stride-th.
-    private void Scan(SqliteConnection connection, SqliteTransaction transaction, long rows)
+    private void Scan(SqliteConnection connection, SqliteTransaction? transaction, long rows)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;

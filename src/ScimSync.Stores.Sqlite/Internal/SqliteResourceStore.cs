@@ -107,6 +107,7 @@ internal class SqliteResourceStore : IResourceStore
         await using (lease.ConfigureAwait(false))
         {
             var connection = lease.Connection;
+            using var snapshot = connection.BeginRead();
             var resource = await ReadAsync(connection, null, id, includeMembers, cancellationToken).ConfigureAwait(false);
             return resource is null ? StoreResult.NotFound<StoredResource>() : StoreResult.Success(resource);
         }
@@ -139,7 +140,9 @@ internal class SqliteResourceStore : IResourceStore
         var lease = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
+            // The count, the rows and what a read adds to them (groups, members) come from one state of the file.
             var connection = lease.Connection;
+            using var snapshot = connection.BeginRead();
             if (filter is not null && sortColumn is not null)
             {
                 return StoreResult.Success(await PageInSqlAsync(connection, Where(filter), translator, sortColumn, query, startIndex, count, after, cancellationToken).ConfigureAwait(false));
@@ -869,18 +872,16 @@ internal class SqliteResourceStore : IResourceStore
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
-    // An unfiltered page in the default order deep into the directory: the total, the anchor and the rows read in one
-    // snapshot, the rows from the nearest anchor on (SqlitePageAnchors). Returns the total; adds the rows.
+    // An unfiltered page in the default order deep into the directory, inside the list's read snapshot: the total, the
+    // anchor and the rows, the rows from the nearest anchor on (SqlitePageAnchors). Returns the total; adds the rows.
     private async Task<int> ReadAnchoredPageAsync(
         SqliteConnection connection, string where, SqlFilterTranslator translator, int startIndex, int count, List<(StoredResource Resource, long Key)> rows,
         CancellationToken cancellationToken)
     {
-        using var transaction = connection.BeginTransaction(deferred: true);
         int total;
         long deletes;
         using (var countCommand = connection.CreateCommand())
         {
-            countCommand.Transaction = transaction;
             countCommand.CommandText = $"SELECT count, deletes FROM resource_counts WHERE directory = $dir AND resource_table = '{Table.Name}';";
             countCommand.Parameters.AddWithValue("$dir", Directory);
             using var reader = await countCommand.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -891,8 +892,8 @@ internal class SqliteResourceStore : IResourceStore
 
         if (startIndex <= total)
         {
-            var seek = _anchors.Find(connection, transaction, deletes, startIndex - 1L);
-            using var commandStatement = connection.Statement($"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid >= $from ORDER BY t.rowid {SqliteStatements.Limit("$limit")} OFFSET $offset;", transaction);
+            var seek = _anchors.Find(connection, null, deletes, startIndex - 1L);
+            using var commandStatement = connection.Statement($"SELECT {Columns} FROM {Table.Name} t WHERE {where} AND t.rowid >= $from ORDER BY t.rowid {SqliteStatements.Limit("$limit")} OFFSET $offset;");
             var command = commandStatement.Command;
             command.Parameters.AddRange(translator.Parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
             command.Parameters.AddWithValue("$from", seek?.From ?? long.MinValue);
@@ -901,7 +902,6 @@ internal class SqliteResourceStore : IResourceStore
             await ReadRowsAsync(command, rows, cancellationToken).ConfigureAwait(false);
         }
 
-        transaction.Commit();
         return total;
     }
 

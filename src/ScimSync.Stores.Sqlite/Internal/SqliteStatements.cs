@@ -40,6 +40,28 @@ internal static class SqliteStatements
     }
 
     /// <summary>
+    /// Runs the statements that follow on <paramref name="connection"/>, until the returned value is disposed, in one
+    /// read transaction: they all see the database as it was at the first of them. Each statement on its own is a
+    /// transaction of its own, so a read of several (a resource, then its groups) could mix two states of the file,
+    /// and each began with SQLite's locking of the log and, when a write had committed in between, an emptied page
+    /// cache. <c>BEGIN</c> and <c>COMMIT</c> run as kept statements, not through <see cref="SqliteTransaction"/>,
+    /// which compiles them anew each time; the statements inside run with no transaction object.
+    /// </summary>
+    /// <remarks>
+    /// A read that fails leaves the connection inside the transaction when <c>COMMIT</c> fails as well; the pool does
+    /// not lend such a connection again (<see cref="SqliteDatabase.Return"/>).
+    /// </remarks>
+    public static ReadSnapshot BeginRead(this SqliteConnection connection)
+    {
+        using (var begin = connection.Statement("BEGIN;"))
+        {
+            begin.Command.ExecuteNonQuery();
+        }
+
+        return new ReadSnapshot(connection);
+    }
+
+    /// <summary>
     /// A <c>LIMIT</c> whose value is bound to <paramref name="parameter"/>. Given as a bare parameter, the value is
     /// read by SQLite's planner, which then marks the statement to be compiled again whenever that parameter is bound
     /// anew: every run of a kept statement compiled it again, and a new command compiled it twice. Behind a cast the
@@ -47,6 +69,24 @@ internal static class SqliteStatements
     /// order, stopped at the limit).
     /// </summary>
     public static string Limit(string parameter) => $"LIMIT CAST({parameter} AS INTEGER)";
+}
+
+/// <summary>A read transaction begun by <see cref="SqliteStatements.BeginRead"/>; disposing it ends it.</summary>
+internal readonly struct ReadSnapshot(SqliteConnection connection) : IDisposable
+{
+    public void Dispose()
+    {
+        try
+        {
+            using var commit = connection.Statement("COMMIT;");
+            commit.Command.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // Left inside the transaction: the pool abandons the connection instead of lending it again. Thrown from
+            // here, the failure would hide the read's own exception.
+        }
+    }
 }
 
 /// <summary>A command lent by <see cref="SqliteStatements.Statement"/>; disposing it keeps it for the next use.</summary>
