@@ -51,6 +51,24 @@ public sealed class SqliteStatementReuseTests : IDisposable
         Assert.Equal(0, reprepares);
     }
 
+    [Fact]
+    public async Task TheGroupCommitsSavepoints_AreKeptStatements()
+    {
+        var database = _db.Provider.Database;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await _db.Users.CreateAsync(SqliteStoreFixture.User($"saved{i}"), default)).IsSuccess);
+        }
+
+        // Asked from inside a write, on the loop's own connection: the savepoint of this write, the release and the
+        // rollback of the writes before it (a conflict rolls back to its savepoint) ran as kept statements.
+        Assert.Equal(StoreResultStatus.Conflict, (await _db.Users.CreateAsync(SqliteStoreFixture.User("saved0"), default)).Status);
+        var kept = await database.WriteAsync((c, t, ct) => Task.FromResult(StoreResult.Success(
+            (Savepoint: c.IsKept("SAVEPOINT w;"), Release: c.IsKept("RELEASE w;"), Rollback: c.IsKept("ROLLBACK TO w;")))), default);
+
+        Assert.Equal((true, true, true), kept.Value);
+    }
+
     // Sums, over the prepared statements of the database's idle connections whose SQL has a LIMIT, how often they ran
     // and how often SQLite compiled them again.
     private async Task<(int Runs, int Reprepares)> LimitStatementStatusAsync()

@@ -39,6 +39,10 @@ internal static class SqliteStatements
         return new Statement(command, kept, sql);
     }
 
+    /// <summary>Gets whether <paramref name="connection"/> keeps a command for <paramref name="sql"/> (for tests).</summary>
+    public static bool IsKept(this SqliteConnection connection, string sql) =>
+        s_kept.TryGetValue(connection, out var kept) && kept.ContainsKey(sql);
+
     /// <summary>
     /// Runs the statements that follow on <paramref name="connection"/>, until the returned value is disposed, in one
     /// read transaction: they all see the database as it was at the first of them. Each statement on its own is a

@@ -180,18 +180,16 @@ internal sealed class SqliteWriteBatcher : IDisposable
             foreach (var item in batch)
             {
                 // A write runs without its caller's token: once started it belongs to the batch, and a cancelled
-                // statement would fail the transaction of everyone else.
-                transaction.Save("w");
+                // statement would fail the transaction of everyone else. The savepoint statements are kept ones
+                // (SqliteTransaction.Save and Release compile theirs on every call, two or three per write).
+                Execute(connection, transaction, "SAVEPOINT w;");
                 var keep = await item.RunAsync(connection, transaction).ConfigureAwait(false);
-                if (keep)
+                if (!keep)
                 {
-                    transaction.Release("w");
+                    Execute(connection, transaction, "ROLLBACK TO w;");
                 }
-                else
-                {
-                    transaction.Rollback("w");
-                    transaction.Release("w");
-                }
+
+                Execute(connection, transaction, "RELEASE w;");
             }
 
             transaction.Commit();
@@ -342,6 +340,12 @@ internal sealed class SqliteWriteBatcher : IDisposable
         }
 
         Interlocked.Increment(ref _checkpoints);
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var statement = connection.Statement(sql, transaction);
+        statement.Command.ExecuteNonQuery();
     }
 
     private void DropWriter()
