@@ -4,8 +4,8 @@ namespace ScimSync.Stores.Sqlite;
 
 /// <summary>Settings of the embedded SQLite store.</summary>
 /// <remarks>
-/// The database runs in WAL mode with <c>synchronous=FULL</c>: a write the server has acknowledged is on disk, even
-/// after a power loss. The schema is created and migrated automatically on first use (table <c>schema_version</c>).
+/// The database runs in WAL mode, and a write is acknowledged only once the log holding it is flushed to disk, so a
+/// write the server has acknowledged is on disk, even after a power loss (the store's README tells how). The schema is created and migrated automatically on first use (table <c>schema_version</c>).
 /// One file holds every directory (a <c>directory</c> column in each table and unique index).
 /// </remarks>
 public sealed class SqliteStoreOptions

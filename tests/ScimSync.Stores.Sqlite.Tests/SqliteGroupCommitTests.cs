@@ -312,6 +312,77 @@ public sealed class SqliteGroupCommitTests : IDisposable
     }
 
     // SQLITE_DBSTATUS_CACHE_MISS: pages the connection had to read from the file since the last reset.
+    [Fact]
+    public async Task AfterTheWritersFirstCommit_AWriteIsAcknowledgedOnlyOnceTheLogIsFlushed()
+    {
+        await WarmUpAsync();
+        var batcher = _db.Provider.Database.Batcher;
+        var flushes = batcher.LogSyncs;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        batcher.BeforeLogSync = () => release.Task;
+
+        var create = _db.Users.CreateAsync(SqliteStoreFixture.User("held"), CancellationToken.None).AsTask();
+
+        // Committed (another connection reads it) while its flush is held: not acknowledged yet.
+        for (var i = 0; i < 500 && Scalar("SELECT COUNT(*) FROM users WHERE user_name_key = 'HELD';") == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM users WHERE user_name_key = 'HELD';"));
+        await Task.Delay(50);
+        Assert.False(create.IsCompleted);
+
+        release.SetResult();
+        Assert.Equal(StoreResultStatus.Success, (await create).Status);
+        Assert.Equal(flushes + 1, batcher.LogSyncs);
+    }
+
+    [Theory]
+    [InlineData(true, 1L)]
+    [InlineData(false, 2L)]
+    public async Task AfterItsFirstCommit_TheWriterCommitsWithoutSyncing_UnlessSyncsAreNotPipelined(bool pipelined, long synchronous)
+    {
+        var database = _db.Provider.Database;
+        database.Batcher.PipelinedSyncs = pipelined;
+
+        // The first commit that writes syncs itself (2, FULL); the commits after it leave the sync to the syncer (1, NORMAL).
+        Assert.Equal(2L, (await database.WriteAsync(async (c, t, ct) => StoreResult.Success(await ScalarAsync(c, t, "PRAGMA synchronous;")), CancellationToken.None)).Value);
+        await WarmUpAsync();
+        var flushes = database.Batcher.LogSyncs;
+        Assert.Equal(synchronous, (await database.WriteAsync(async (c, t, ct) => StoreResult.Success(await ScalarAsync(c, t, "PRAGMA synchronous;")), CancellationToken.None)).Value);
+        Assert.Equal(pipelined ? flushes + 1 : 0L, database.Batcher.LogSyncs);
+
+        // Connections lent to reads and other writers keep syncing every commit.
+        await using var lease = await database.OpenAsync(CancellationToken.None);
+        Assert.Equal(2L, await ScalarAsync(lease.Connection, null, "PRAGMA synchronous;"));
+    }
+
+    [Fact]
+    public async Task AFailedFlush_FailsTheWritesItWasFor_AndTheNextWriteRunsOnANewWriterThatSyncsItself()
+    {
+        await WarmUpAsync();
+        var database = _db.Provider.Database;
+        var before = (await database.WriteAsync((c, t, ct) => Task.FromResult(StoreResult.Success(c)), CancellationToken.None)).Value!;
+        database.Batcher.BeforeLogSync = () => throw new IOException("Input/output error");
+
+        await Assert.ThrowsAsync<ScimStoreUnavailableException>(() => _db.Users.CreateAsync(SqliteStoreFixture.User("unflushed"), CancellationToken.None).AsTask());
+
+        database.Batcher.BeforeLogSync = null;
+        var after = await database.WriteAsync(async (c, t, ct) => StoreResult.Success((c, await ScalarAsync(c, t, "PRAGMA synchronous;"))), CancellationToken.None);
+        Assert.NotSame(before, after.Value.Item1);
+        Assert.Equal(2L, after.Value.Item2);
+        Assert.Equal(StoreResultStatus.Success, (await _db.Users.CreateAsync(SqliteStoreFixture.User("flushed"), CancellationToken.None)).Status);
+    }
+
+    private static async Task<long> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static int CacheMisses(SqliteConnection connection, bool reset)
     {
         Assert.Equal(0, SQLitePCL.raw.sqlite3_db_status(connection.Handle, 8, out var current, out _, reset ? 1 : 0));

@@ -15,13 +15,21 @@ namespace ScimSync.Stores.Sqlite.Internal;
 /// <para>
 /// Each write runs inside its own savepoint of the batch's transaction. A write whose result is not a success (a
 /// conflict, a missing resource, a refused member) or that throws is rolled back to its savepoint alone, so it leaves
-/// no trace and the other writes of the batch are unaffected. A write is acknowledged (its task completes) only after
-/// the batch's <c>COMMIT</c> returned, that is once it is on disk. When the commit itself fails, or the connection
-/// breaks, every write of the batch fails with that error and none of them is applied.
+/// no trace and the other writes of the batch are unaffected. A write is acknowledged (its task completes) only once
+/// it is on disk: after the batch's <c>COMMIT</c> and the flush of the log after it. When the commit itself fails, or
+/// the connection breaks, every write of the batch fails with that error and none of them is applied.
 /// </para>
 /// <para>
 /// Batches form by themselves: while one commit waits for the disk, the writes that arrive queue and make the next
 /// batch. A lone write is committed at once, without waiting for company.
+/// </para>
+/// <para>
+/// After the writer's first commit, which syncs itself, the loop does not wait for the disk: it commits with
+/// <c>synchronous=NORMAL</c> (the log is written, not synced) and hands the batch to a syncer, which flushes the log
+/// file and only then acknowledges the batch's writes. The loop meanwhile runs the next batch, so a batch's statements
+/// and the previous batch's sync overlap. What is acknowledged is on disk as before; what changes is that another
+/// connection can read a write up to one flush (about a millisecond) before it is acknowledged, and a crash in that
+/// window loses a write no client was told had succeeded.
 /// </para>
 /// <para>
 /// Checkpoints (copying the write-ahead log back into the database file, with two fsyncs) run beside the loop on a
@@ -36,6 +44,9 @@ internal sealed class SqliteWriteBatcher : IDisposable
 {
     /// <summary>The most writes one transaction carries, so that one slow batch does not hold everyone.</summary>
     public const int MaxBatchSize = 64;
+
+    // SQLITE_IOERR, the code a failed flush of the log fails its writes with (transient: the client may retry).
+    private const int SqliteIoError = 10;
 
     // sqlite3_db_status: pages the connection has written to the log (the database file outside WAL mode).
     private const int SqliteDbStatusCacheWrite = 9;
@@ -66,10 +77,19 @@ internal sealed class SqliteWriteBatcher : IDisposable
     private long _checkpoints;
     private long _checkpointWaits;
 
+    // The batches committed without a sync, in commit order, for the syncer; the writer's log file once its commits
+    // leave the sync to the syncer; and a failed flush, which the loop answers by starting over on a new writer.
+    private readonly Channel<CommittedBatch> _syncs = Channel.CreateUnbounded<CommittedBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Task _syncer;
+    private LogFile? _log;
+    private volatile bool _syncFailed;
+    private long _logSyncs;
+
     public SqliteWriteBatcher(SqliteDatabase database)
     {
         _database = database;
         _loop = Task.Run(RunAsync);
+        _syncer = Task.Run(SyncAsync);
         _checkpointer = Task.Run(CheckpointAsync);
     }
 
@@ -93,6 +113,18 @@ internal sealed class SqliteWriteBatcher : IDisposable
     /// checkpoint held up as one on a slow disk would be).
     /// </summary>
     public Func<Task>? BackgroundCheckpointStarting { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the writer's commits, after its first, leave syncing the log to the syncer (on by default;
+    /// tests turn it off to see every commit sync itself). Settable before the first write.
+    /// </summary>
+    public bool PipelinedSyncs { get; set; } = true;
+
+    /// <summary>Gets or sets work the syncer runs before each flush of the log (for tests: a flush held up, or failing).</summary>
+    public Func<Task>? BeforeLogSync { get; set; }
+
+    /// <summary>Gets the number of flushes of the log the syncer has made (for tests).</summary>
+    public long LogSyncs => Interlocked.Read(ref _logSyncs);
 
     /// <summary>Gets the number of times the loop waited for the background's checkpoint to run its own (for tests).</summary>
     public long CheckpointWaits => Interlocked.Read(ref _checkpointWaits);
@@ -135,6 +167,8 @@ internal sealed class SqliteWriteBatcher : IDisposable
         {
             // Queued writes finish (their callers are waiting for them); shutdown waits a bounded time only.
             _loop.Wait(TimeSpan.FromSeconds(30));
+            _syncs.Writer.TryComplete();
+            _syncer.Wait(TimeSpan.FromSeconds(30));
             _checkpointRequests.Writer.TryComplete();
             _checkpointer.Wait(TimeSpan.FromSeconds(30));
         }
@@ -172,9 +206,17 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
     private async Task RunBatchAsync(List<WriteItem> batch)
     {
+        if (_syncFailed)
+        {
+            // A flush of the log failed: the writer starts over on a new connection, whose first commit syncs itself.
+            _syncFailed = false;
+            DropWriter();
+        }
+
+        SqliteConnection connection;
         try
         {
-            var connection = _writer ??= await _database.OpenOwnedAsync(CancellationToken.None).ConfigureAwait(false);
+            connection = _writer ??= await _database.OpenOwnedAsync(CancellationToken.None).ConfigureAwait(false);
             using var gate = await _database.EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction();
             foreach (var item in batch)
@@ -209,21 +251,60 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
         Interlocked.Increment(ref _committedBatches);
         Interlocked.Add(ref _committedWrites, batch.Count);
-        foreach (var item in batch)
+        _ = SQLitePCL.raw.sqlite3_db_status(connection.Handle, SqliteDbStatusCacheWrite, out var written, out _, 1);
+        if (_log is { } log)
         {
-            item.Complete();
+            // Committed without waiting for the disk, and visible to reads already: acknowledged once the syncer's
+            // next flush of the log, which starts after this commit returned, is done. The loop runs the next batch
+            // meanwhile.
+            _syncs.Writer.TryWrite(new CommittedBatch([.. batch], log));
+        }
+        else
+        {
+            // Committed with synchronous=FULL: on disk already.
+            foreach (var item in batch)
+            {
+                item.Complete();
+            }
+
+            if (written > 0 && PipelinedSyncs)
+            {
+                OpenLog(connection);
+            }
         }
 
-        // Once the batch is acknowledged: a checkpoint the loop runs itself then delays only the next batch.
-        await AfterCommitAsync(_writer!).ConfigureAwait(false);
+        // A checkpoint the loop runs itself delays only the next batch.
+        await AfterCommitAsync(connection, written).ConfigureAwait(false);
+    }
+
+    // After the writer's first commit that wrote to the log, with synchronous=FULL: SQLite has synced the log and, the
+    // first time its handle of the log syncs, the directory that holds it. The log stays that file while the writer is
+    // open (SQLite deletes it only when the last connection to the database closes). From then on the writer commits
+    // with synchronous=NORMAL, which writes the log without syncing it, and the syncer flushes the file itself; a
+    // flush of any handle of a file flushes everything written to it before. Where the log cannot be opened (another
+    // journal mode or VFS), the writer keeps syncing every commit.
+    private void OpenLog(SqliteConnection connection)
+    {
+        FileStream? stream = null;
+        try
+        {
+            stream = new FileStream(_database.DatabasePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = NORMAL;";
+            command.ExecuteNonQuery();
+            _log = new LogFile(stream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            stream?.Dispose();
+        }
     }
 
     // Counts the pages the commit wrote to the log; once CheckpointFrames of them wait for a checkpoint, asks the
     // background for one (a request already pending absorbs the next ones). Once the log may have reached
     // InlineCheckpointFrames, checkpoints itself, or tries again after the next commit while the background's runs.
-    private async Task AfterCommitAsync(SqliteConnection connection)
+    private async Task AfterCommitAsync(SqliteConnection connection, long written)
     {
-        _ = SQLitePCL.raw.sqlite3_db_status(connection.Handle, SqliteDbStatusCacheWrite, out var written, out _, 1);
         var waiting = Interlocked.Add(ref _framesNotCheckpointed, written);
         var log = Interlocked.Read(ref _logFrames) + waiting;
         if (log < InlineCheckpointFrames)
@@ -350,6 +431,13 @@ internal sealed class SqliteWriteBatcher : IDisposable
 
     private void DropWriter()
     {
+        if (_log is { } log)
+        {
+            // Closed by the syncer, once the batches committed through it are flushed.
+            _log = null;
+            _syncs.Writer.TryWrite(new CommittedBatch([], log, Retire: true));
+        }
+
         if (_writer is { } writer)
         {
             _writer = null;
@@ -369,6 +457,82 @@ internal sealed class SqliteWriteBatcher : IDisposable
         public abstract void Fail(Exception exception);
 
         public abstract void Cancel();
+    }
+
+    // Acknowledges the batches the loop committed without a sync: takes every one committed so far, flushes the log
+    // once for them all, then completes their writes. Batches committed during a flush wait for the next, so flushes
+    // group as commits do. A failed flush fails the writes it was for (committed, visible, perhaps not on disk: their
+    // callers get the error a failed commit gives) and has the loop start over on a new writer.
+    private async Task SyncAsync()
+    {
+        var reader = _syncs.Reader;
+        var taken = new List<CommittedBatch>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            taken.Clear();
+            while (reader.TryRead(out var committed))
+            {
+                taken.Add(committed);
+            }
+
+            Exception? failure = null;
+            LogFile? flushed = null;
+            foreach (var committed in taken)
+            {
+                if (committed.Writes.Length == 0 || ReferenceEquals(committed.Log, flushed))
+                {
+                    continue;
+                }
+
+                flushed = committed.Log;
+                try
+                {
+                    if (BeforeLogSync is { } before)
+                    {
+                        await before().ConfigureAwait(false);
+                    }
+
+                    committed.Log.Flush();
+                    Interlocked.Increment(ref _logSyncs);
+                }
+                catch (Exception e)
+                {
+                    failure ??= new SqliteException($"disk I/O error: the write-ahead log could not be synced ({e.Message})", SqliteIoError);
+                    _syncFailed = true;
+                }
+            }
+
+            foreach (var committed in taken)
+            {
+                foreach (var item in committed.Writes)
+                {
+                    if (failure is null)
+                    {
+                        item.Complete();
+                    }
+                    else
+                    {
+                        item.Fail(failure);
+                    }
+                }
+
+                if (committed.Retire)
+                {
+                    committed.Log.Dispose();
+                }
+            }
+        }
+    }
+
+    // A batch committed without a sync, or (Retire) the mark that the log file is no longer the writer's.
+    private sealed record CommittedBatch(WriteItem[] Writes, LogFile Log, bool Retire = false);
+
+    // The writer's log file, as this process opened it to flush it.
+    private sealed class LogFile(FileStream stream) : IDisposable
+    {
+        public void Flush() => stream.Flush(flushToDisk: true);
+
+        public void Dispose() => stream.Dispose();
     }
 
     private sealed class WriteItem<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<StoreResult<T>>> work, CancellationToken cancellationToken)
