@@ -375,6 +375,45 @@ public sealed class SqliteGroupCommitTests : IDisposable
         Assert.Equal(StoreResultStatus.Success, (await _db.Users.CreateAsync(SqliteStoreFixture.User("flushed"), CancellationToken.None)).Status);
     }
 
+    [Fact]
+    public async Task WritesQueuedWhenTheStoreShutsDown_AreCommittedFlushedAndAcknowledged()
+    {
+        await WarmUpAsync();
+        var batcher = _db.Provider.Database.Batcher;
+        var flushes = batcher.LogSyncs;
+
+        Task<StoreResult<StoredResource>>[] creates;
+        Task shutdown;
+        using (await SqliteDatabase.EnterWriteAsync(_db.Provider.Database.DatabasePath, CancellationToken.None))
+        {
+            creates = [.. Enumerable.Range(0, 10).Select(i => _db.Users.CreateAsync(SqliteStoreFixture.User($"last{i}"), CancellationToken.None).AsTask())];
+            shutdown = Task.Run(batcher.Dispose);
+
+            // The loop waits at the gate held here until the shutdown has begun: the store takes no more writes.
+            for (var i = 0; i < 1000; i++)
+            {
+                try
+                {
+                    _ = batcher.WriteAsync((c, t, ct) => Task.FromResult(StoreResult.Success(true)), CancellationToken.None);
+                }
+                catch (ObjectDisposedException)
+                {
+                    break;
+                }
+
+                await Task.Delay(10);
+            }
+        }
+
+        // A guard against a hang (a syncer stopped before the loop's last batch), not an assertion about speed.
+        await shutdown.WaitAsync(TimeSpan.FromMinutes(1));
+        var results = await Task.WhenAll(creates).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.All(results, r => Assert.Equal(StoreResultStatus.Success, r.Status));
+        Assert.True(batcher.LogSyncs > flushes);
+        Assert.Equal(10L, Scalar("SELECT COUNT(*) FROM users WHERE user_name_key LIKE 'LAST%';"));
+    }
+
     private static async Task<long> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using var command = connection.CreateCommand();
