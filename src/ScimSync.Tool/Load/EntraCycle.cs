@@ -36,7 +36,15 @@ internal sealed class EntraCycle
         _groupIds = new string[settings.Groups];
     }
 
-    public static async Task<LoadReport> RunAsync(Uri baseUrl, string token, LoadSettings settings, string label, CancellationToken cancellationToken)
+    /// <summary>Runs the cycle once and returns each phase's figures.</summary>
+    /// <param name="baseUrl">The SCIM base URL.</param>
+    /// <param name="token">The bearer token.</param>
+    /// <param name="settings">The size of the cycle.</param>
+    /// <param name="label">What the progress display calls the run.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <param name="clearProgress">Whether the progress display is cleared when the run ends (warm-up cycles).</param>
+    public static async Task<LoadReport> RunAsync(
+        Uri baseUrl, string token, LoadSettings settings, string label, CancellationToken cancellationToken, bool clearProgress = false)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl.ToString().TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(100) };
@@ -45,7 +53,7 @@ internal sealed class EntraCycle
         var cycle = new EntraCycle(client, settings);
         var batches = settings.Groups * ((settings.Members + 99) / 100);
         var phases = new List<PhaseReport>();
-        await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
+        await AnsiConsole.Progress().AutoClear(clearProgress).StartAsync(async progress =>
         {
             async Task Phase(string name, int count, Func<int, Recorder, Task> operation)
             {

@@ -25,7 +25,7 @@ public sealed class LoadCommandTests : IDisposable
 
         var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
             ["load", "--base", TestEndpoint.BaseUrl(app), "--token", Token, "--users", "40", "--groups", "2", "--members", "30",
-             "--concurrency", "4", "--warmup", "10", "--json", json]).InvokeAsync();
+             "--concurrency", "4", "--warmup", "10", "--warmup-time", "0", "--json", json]).InvokeAsync();
 
         Assert.Equal(0, exitCode);
         var report = JsonNode.Parse(await File.ReadAllTextAsync(json))!;
@@ -40,6 +40,42 @@ public sealed class LoadCommandTests : IDisposable
         var groups = JsonNode.Parse(await client.GetStringAsync(TestEndpoint.BaseUrl(app) + "/Groups"))!["Resources"]!.AsArray();
         Assert.Equal(3, groups.Count);
         Assert.Equal([10, 30, 30], groups.Select(g => g!["members"]?.AsArray().Count ?? 0).Order());
+    }
+
+    [Fact]
+    public async Task Load_WarmupTime_RepeatsWarmupCyclesUntilItHasPassed()
+    {
+        await using var app = await TestEndpoint.StartScimSyncAsync(Token);
+        var json = Path.Combine(_directory, "load.json");
+
+        var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
+            ["load", "--base", TestEndpoint.BaseUrl(app), "--token", Token, "--users", "5", "--groups", "0", "--members", "0",
+             "--concurrency", "2", "--warmup", "3", "--warmup-time", "1.5", "--json", json]).InvokeAsync();
+
+        Assert.Equal(0, exitCode);
+        var warmup = JsonNode.Parse(await File.ReadAllTextAsync(json))!["targetWarmup"]!;
+        var cycles = warmup["cycles"]!.GetValue<int>();
+        Assert.True(cycles >= 1);
+        Assert.True(warmup["seconds"]!.GetValue<double>() >= 1.5);
+        Assert.Equal(3, warmup["usersPerCycle"]!.GetValue<int>());
+        Assert.Equal(0, warmup["errors"]!.GetValue<long>());
+
+        // Every warm-up cycle reported ran against the target: its users are there beside the measured cycle's.
+        using var client = new HttpClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+        Assert.Equal(5 + (3 * cycles), JsonNode.Parse(await client.GetStringAsync(TestEndpoint.BaseUrl(app) + "/Users?count=0"))!["totalResults"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("--warmup-time", "-1")]
+    [InlineData("--warmup-time", "NaN")]
+    [InlineData("--warmup", "-1")]
+    public async Task Load_NegativeWarmup_IsRefused(string option, string value)
+    {
+        var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
+            ["load", "--base", "http://127.0.0.1:9/scim/v2", "--token", Token, "--users", "1", option, value]).InvokeAsync();
+
+        Assert.Equal(2, exitCode);
     }
 
     [Fact]
