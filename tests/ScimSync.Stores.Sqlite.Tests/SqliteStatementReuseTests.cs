@@ -69,9 +69,60 @@ public sealed class SqliteStatementReuseTests : IDisposable
         Assert.Equal((true, true, true), kept.Value);
     }
 
+    [Fact]
+    public async Task TheGroupsOfAUserInNoGroup_AreReadWithAKeptStatement()
+    {
+        await TrackStatementsAsync();
+        var user = (await _db.Users.CreateAsync(SqliteStoreFixture.User("groupless"), default)).Value!;
+
+        // The server asks the group store for every user read whose store derived no groups: a user in no group.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Empty(await _db.Groups.ListGroupsOfMemberAsync(user.Id, default));
+        }
+
+        var (runs, _) = await StatementStatusAsync(sql => sql.Contains("m.member_id = $id ORDER BY g.id", StringComparison.Ordinal));
+        Assert.Equal(3, runs);
+    }
+
+    [Fact]
+    public async Task TheCountOfADeepPage_IsAKeptStatement()
+    {
+        // Pages past the first anchor stride start from an anchor and read the count the store keeps.
+        await TrackStatementsAsync();
+        for (var chunk = 0; chunk <= SqlitePageAnchors.Stride / 50; chunk++)
+        {
+            var creates = Enumerable.Range(chunk * 50, 50).Select(i => _db.Users.CreateAsync(SqliteStoreFixture.User($"deep{i}"), default).AsTask());
+            Assert.All(await Task.WhenAll(creates), r => Assert.True(r.IsSuccess));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            var page = (await _db.Users.ListAsync(new ListQuery { StartIndex = SqlitePageAnchors.Stride + 1 + i, Count = 2 }, default)).Value!;
+            Assert.Equal(SqlitePageAnchors.Stride + 50, page.TotalResults);
+            Assert.Equal(2, page.Resources.Count);
+        }
+
+        var (runs, _) = await StatementStatusAsync(sql => sql.Contains("FROM resource_counts WHERE directory = $dir AND resource_table", StringComparison.Ordinal));
+        Assert.Equal(3, runs);
+    }
+
+    // The operations of a test run one at a time, so they share the connection opened here, whose statements can then
+    // be listed.
+    private async Task TrackStatementsAsync()
+    {
+        await using var lease = await _db.Provider.Database.OpenAsync(default);
+        lease.Connection.Handle!.enable_sqlite3_next_stmt(true);
+    }
+
     // Sums, over the prepared statements of the database's idle connections whose SQL has a LIMIT, how often they ran
     // and how often SQLite compiled them again.
-    private async Task<(int Runs, int Reprepares)> LimitStatementStatusAsync()
+    private Task<(int Runs, int Reprepares)> LimitStatementStatusAsync() =>
+        StatementStatusAsync(sql => sql.Contains("LIMIT", StringComparison.Ordinal));
+
+    // The same over the statements whose SQL matches: a statement appears only while kept, since a disposed command
+    // finalizes its statement.
+    private async Task<(int Runs, int Reprepares)> StatementStatusAsync(Func<string, bool> matches)
     {
         var leases = new List<SqliteLease>();
         try
@@ -88,7 +139,7 @@ public sealed class SqliteStatementReuseTests : IDisposable
                 lease.Connection.Handle!.enable_sqlite3_next_stmt(true);
                 for (var stmt = raw.sqlite3_next_stmt(lease.Connection.Handle, null); stmt is not null && !stmt.IsInvalid; stmt = raw.sqlite3_next_stmt(lease.Connection.Handle, stmt))
                 {
-                    if (raw.sqlite3_sql(stmt).utf8_to_string().Contains("LIMIT", StringComparison.Ordinal))
+                    if (matches(raw.sqlite3_sql(stmt).utf8_to_string()))
                     {
                         runs += raw.sqlite3_stmt_status(stmt, SqliteStmtStatusRun, 0);
                         reprepares += raw.sqlite3_stmt_status(stmt, SqliteStmtStatusReprepare, 0);

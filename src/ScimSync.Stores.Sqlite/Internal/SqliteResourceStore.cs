@@ -880,9 +880,10 @@ internal class SqliteResourceStore : IResourceStore
     {
         int total;
         long deletes;
-        using (var countCommand = connection.CreateCommand())
+        // Kept: every deep page of a list asks it.
+        using (var countStatement = connection.Statement($"SELECT count, deletes FROM resource_counts WHERE directory = $dir AND resource_table = '{Table.Name}';"))
         {
-            countCommand.CommandText = $"SELECT count, deletes FROM resource_counts WHERE directory = $dir AND resource_table = '{Table.Name}';";
+            var countCommand = countStatement.Command;
             countCommand.Parameters.AddWithValue("$dir", Directory);
             using var reader = await countCommand.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var found = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
