@@ -220,8 +220,8 @@ internal sealed class SqliteGroupStore(
         var lease = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            // A kept statement: the server asks this for every user read without groups of its store's deriving (a user
-            // in no group), and compiling it cost more than running it.
+            // Kept: the server asks this for every user this store read without groups (a user in no group), and
+            // compiling the statement cost more than running it.
             using var statement = lease.Connection.Statement(
                 """
                 SELECT g.id, json_extract(g.json, '$.displayName') FROM group_members m JOIN groups g ON g.id = m.group_id
