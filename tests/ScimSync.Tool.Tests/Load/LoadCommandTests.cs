@@ -2,6 +2,7 @@
 
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using ScimSync.Tool.Load;
 
 namespace ScimSync.Tool.Tests.Load;
@@ -21,14 +22,9 @@ public sealed class LoadCommandTests : IDisposable
     public async Task Load_SmallCycleAgainstScimSync_RunsEveryPhaseWithoutErrors()
     {
         await using var app = await TestEndpoint.StartScimSyncAsync(Token);
-        var json = Path.Combine(_directory, "load.json");
 
-        var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
-            ["load", "--base", TestEndpoint.BaseUrl(app), "--token", Token, "--users", "40", "--groups", "2", "--members", "30",
-             "--concurrency", "4", "--warmup", "10", "--warmup-time", "0", "--json", json]).InvokeAsync();
+        var report = await LoadAsync(app, "--users", "40", "--groups", "2", "--members", "30", "--concurrency", "4", "--warmup", "10", "--warmup-time", "0");
 
-        Assert.Equal(0, exitCode);
-        var report = JsonNode.Parse(await File.ReadAllTextAsync(json))!;
         var phases = report["target"]!["phases"]!.AsArray();
         Assert.Equal(5, phases.Count);
         Assert.All(phases, p => Assert.Equal(0, p!["errors"]!.GetValue<int>()));
@@ -46,14 +42,10 @@ public sealed class LoadCommandTests : IDisposable
     public async Task Load_WarmupTime_RepeatsWarmupCyclesUntilItHasPassed()
     {
         await using var app = await TestEndpoint.StartScimSyncAsync(Token);
-        var json = Path.Combine(_directory, "load.json");
 
-        var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
-            ["load", "--base", TestEndpoint.BaseUrl(app), "--token", Token, "--users", "5", "--groups", "0", "--members", "0",
-             "--concurrency", "2", "--warmup", "3", "--warmup-time", "1.5", "--json", json]).InvokeAsync();
+        var report = await LoadAsync(app, "--users", "5", "--groups", "0", "--members", "0", "--concurrency", "2", "--warmup", "3", "--warmup-time", "1.5");
 
-        Assert.Equal(0, exitCode);
-        var warmup = JsonNode.Parse(await File.ReadAllTextAsync(json))!["targetWarmup"]!;
+        var warmup = report["targetWarmup"]!;
         var cycles = warmup["cycles"]!.GetValue<int>();
         Assert.True(cycles >= 1);
         Assert.True(warmup["seconds"]!.GetValue<double>() >= 1.5);
@@ -85,5 +77,16 @@ public sealed class LoadCommandTests : IDisposable
             ["load", "--base", "http://scim.example.com/scim/v2", "--token", Token, "--users", "1"]).InvokeAsync();
 
         Assert.Equal(2, exitCode);
+    }
+
+    // Runs the load command against the endpoint with the given options, expects it to succeed, and returns its JSON report.
+    private async Task<JsonNode> LoadAsync(WebApplication app, params string[] options)
+    {
+        var json = Path.Combine(_directory, "load.json");
+        var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
+            ["load", "--base", TestEndpoint.BaseUrl(app), "--token", Token, .. options, "--json", json]).InvokeAsync();
+
+        Assert.Equal(0, exitCode);
+        return JsonNode.Parse(await File.ReadAllTextAsync(json))!;
     }
 }
