@@ -40,6 +40,7 @@ internal class SqliteResourceStore : IResourceStore
     private readonly string _updateSql;
     private readonly string _versionSql;
     private readonly string _readSql;
+    private readonly string _countsSql;
 
     public SqliteResourceStore(
         SqliteDatabase database,
@@ -79,6 +80,7 @@ internal class SqliteResourceStore : IResourceStore
             "WHERE id = $id AND directory = $dir AND ($expected IS NULL OR version = $expected) RETURNING version, created;";
         _versionSql = $"SELECT version FROM {table.Name} WHERE id = $id AND directory = $dir;";
         _readSql = $"SELECT {Columns} FROM {table.Name} t WHERE t.id = $id AND t.directory = $dir;";
+        _countsSql = $"SELECT count, deletes FROM resource_counts WHERE directory = $dir AND resource_table = '{table.Name}';";
         Capabilities = new ResourceStoreCapabilities(pushed, maxScannedResources, SupportsSorting: true) { SupportsCursor = true };
     }
 
@@ -881,7 +883,7 @@ internal class SqliteResourceStore : IResourceStore
         int total;
         long deletes;
         // Kept: every deep page of a list asks it.
-        using (var countStatement = connection.Statement($"SELECT count, deletes FROM resource_counts WHERE directory = $dir AND resource_table = '{Table.Name}';"))
+        using (var countStatement = connection.Statement(_countsSql))
         {
             var countCommand = countStatement.Command;
             countCommand.Parameters.AddWithValue("$dir", Directory);
