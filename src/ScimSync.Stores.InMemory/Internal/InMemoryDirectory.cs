@@ -67,6 +67,9 @@ internal sealed class InMemoryDirectory
 
     internal Kind GroupState { get; }
 
+    /// <summary>How many filter views lists have built so far: what a filtered list cost (for tests).</summary>
+    internal long ViewsBuilt { get; private set; }
+
     /// <summary>The state of one resource type: rows by id and the unique keys.</summary>
     internal sealed class Kind(InMemoryDirectory directory, ScimResourceTypeDefinition type, string nameAttribute, bool isGroup)
     {
@@ -81,6 +84,9 @@ internal sealed class InMemoryDirectory
         public bool IsGroup { get; } = isGroup;
 
         public Dictionary<string, Entry> ById { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The same rows in creation order: the default order of a page and the cursor's key.</summary>
+        public SortedDictionary<long, Entry> BySequence { get; } = [];
 
         /// <summary>Case-folded name (userName or group displayName) to id.</summary>
         public Dictionary<string, string> ByName { get; } = new(StringComparer.Ordinal);
@@ -106,11 +112,18 @@ internal sealed class InMemoryDirectory
         }
 
         var count = Math.Max(0, query.Count);
-        List<(Entry Entry, JsonObject View)> matches;
         lock (_gate)
         {
-            matches = [];
-            foreach (var entry in kind.ById.Values.OrderBy(e => e.Sequence))
+            if (query.Filter is null && query.SortBy is null)
+            {
+                return StoreResult.Success(Unfiltered(kind, query, count, after));
+            }
+
+            // A filter that names a unique key (id, the name, externalId) narrows the candidates to at most one;
+            // every candidate is still evaluated against the whole filter.
+            IEnumerable<Entry> candidates = query.Filter is { } filter && Narrow(kind, filter) is { } narrowed ? narrowed : kind.BySequence.Values;
+            List<(Entry Entry, JsonObject View)> matches = [];
+            foreach (var entry in candidates)
             {
                 var view = View(kind, entry, includeMembers: true);
                 if (query.Filter is null || kind.Evaluator.Matches(query.Filter, view))
@@ -141,6 +154,83 @@ internal sealed class InMemoryDirectory
         }
     }
 
+    /// <summary>A page with neither filter nor sort: in creation order, without building a view of each resource.</summary>
+    private ListResult Unfiltered(Kind kind, ListQuery query, int count, long after)
+    {
+        var total = kind.ById.Count;
+        var page = new List<StoredResource>(Math.Min(count, total));
+        if (query.Cursor is not null)
+        {
+            string? next = null;
+            var last = after;
+            foreach (var entry in kind.BySequence.Values.SkipWhile(e => e.Sequence <= after))
+            {
+                if (page.Count == count)
+                {
+                    next = count > 0 ? EncodeCursor(last) : null;
+                    break;
+                }
+
+                page.Add(Snapshot(kind, entry, query.IncludeMembers));
+                last = entry.Sequence;
+            }
+
+            return new ListResult(page, total) { NextCursor = next };
+        }
+
+        if (count > 0)
+        {
+            foreach (var entry in kind.BySequence.Values.Skip(Math.Max(1, query.StartIndex) - 1).Take(count))
+            {
+                page.Add(Snapshot(kind, entry, query.IncludeMembers));
+            }
+        }
+
+        return new ListResult(page, total);
+    }
+
+    /// <summary>
+    /// The only resources that can match <paramref name="filter"/> when one of its top-level <c>and</c> conjuncts is
+    /// an <c>eq</c> on a unique key: <c>id</c> or <c>externalId</c> (both case-exact), or the name, which is kept
+    /// case-folded so it narrows for a case-exact comparison too. <see langword="null"/> when no conjunct is one.
+    /// </summary>
+    private static Entry[]? Narrow(Kind kind, FilterNode filter)
+    {
+        if (filter is LogicalNode { Operator: LogicalOperator.And } and)
+        {
+            return Narrow(kind, and.Left) ?? Narrow(kind, and.Right);
+        }
+
+        if (filter is not ComparisonNode { Operator: ComparisonOperator.Equal, Value.Kind: FilterValueKind.String } comparison ||
+            comparison.Path.SubAttributeName is not null ||
+            (comparison.Path.SchemaUri is { } schema && !string.Equals(schema, kind.Type.Schema.Id, StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var attribute = comparison.Path.AttributeName;
+        var text = comparison.Value.Text!;
+        string? id;
+        if (Is(attribute, "id"))
+        {
+            id = text;
+        }
+        else if (Is(attribute, kind.NameAttribute))
+        {
+            kind.ByName.TryGetValue(text.ToUpperInvariant(), out id);
+        }
+        else if (Is(attribute, "externalId"))
+        {
+            kind.ByExternalId.TryGetValue(text, out id);
+        }
+        else
+        {
+            return null;
+        }
+
+        return id is not null && kind.ById.TryGetValue(id, out var entry) ? [entry] : [];
+    }
+
     public StoreResult<StoredResource> Create(Kind kind, JsonObject resource)
     {
         var body = Prepare(kind, resource, out var members);
@@ -164,6 +254,7 @@ internal sealed class InMemoryDirectory
 
             var entry = new Entry(Guid.NewGuid().ToString("D"), ++_sequence, body, _timeProvider.GetUtcNow());
             kind.ById.Add(entry.Id, entry);
+            kind.BySequence.Add(entry.Sequence, entry);
             Index(kind, entry.Id, nameKey, externalId);
             if (kind.IsGroup)
             {
@@ -243,6 +334,7 @@ internal sealed class InMemoryDirectory
             }
 
             kind.ById.Remove(id);
+            kind.BySequence.Remove(entry!.Sequence);
             var (name, externalId) = Keys(kind, entry!.Body);
             Unindex(kind, name, externalId);
             return StoreResult.Success(id);
@@ -439,6 +531,7 @@ internal sealed class InMemoryDirectory
     /// <summary>The resource as a filter sees it: with <c>id</c>, <c>meta</c> and derived attributes.</summary>
     private JsonObject View(Kind kind, Entry entry, bool includeMembers)
     {
+        ViewsBuilt++;
         var view = (JsonObject)entry.Body.DeepClone();
         Attach(kind, entry, view, includeMembers);
         view["id"] = entry.Id;

@@ -12,7 +12,7 @@ internal abstract class InMemoryResourceStore(InMemoryDirectory.Kind kind) : IRe
 
     protected InMemoryDirectory.Kind Kind { get; } = kind;
 
-    protected InMemoryDirectory Directory => Kind.Directory;
+    internal InMemoryDirectory Directory => Kind.Directory;
 
     public ValueTask<StoreResult<StoredResource>> GetAsync(string id, bool includeMembers, CancellationToken cancellationToken)
     {
