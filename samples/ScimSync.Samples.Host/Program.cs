@@ -4,7 +4,8 @@
 //   dotnet run --project samples/ScimSync.Samples.Host [--urls http://0.0.0.0:5000]
 // Configuration: ScimSync:Token (env ScimSync__Token), ScimSync:AdminKey (the operator console's sign-in) and
 // ScimSync:DataDirectory (default ./.data); ScimSync:PostgreSql (env ScimSync__PostgreSql), a connection string,
-// switches the store to PostgreSQL. The operator console is at /scim-admin.
+// switches the store to PostgreSQL, and ScimSync:Store=memory to the in-memory store (nothing survives a restart). The
+// operator console is at /scim-admin.
 using ScimSync.Samples.Host;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,6 +30,11 @@ builder.Services.AddScimProvisioning(scim =>
     if (builder.Configuration["ScimSync:PostgreSql"] is { Length: > 0 } postgres)
     {
         scim.UsePostgreSqlStore(postgres);
+    }
+    else if (string.Equals(builder.Configuration["ScimSync:Store"], "memory", StringComparison.OrdinalIgnoreCase))
+    {
+        // For trying things out, and for measuring the server without a store's I/O (docs/performance.md).
+        scim.AddInMemoryStore();
     }
     else
     {

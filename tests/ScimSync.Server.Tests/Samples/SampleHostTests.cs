@@ -64,9 +64,38 @@ public sealed class SampleHostTests : IDisposable
         }
     }
 
-    private static Task<SampleProcess> StartAsync(string dataDirectory, string? token)
+    [Fact]
+    public async Task SampleHost_InMemoryStore_ServesAndKeepsNoDatabase()
+    {
+        const string Token = "sample-test-token-0123456789abcdef";
+        string id;
+        await using (var host = await StartAsync(_dataDirectory, Token, store: "memory"))
+        {
+            using var client = host.Client(Token);
+            var created = await client.PostAsync("Users", ScimTestHost.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"memory@example.com"}"""));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+            var found = await client.GetAsync("Users?filter=userName%20eq%20%22MEMORY@example.com%22");
+            Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+            Assert.Equal(1, JsonNode.Parse(await found.Content.ReadAsStringAsync())!["totalResults"]!.GetValue<int>());
+        }
+
+        Assert.False(File.Exists(Path.Combine(_dataDirectory, "scimsync.db")));
+        await using (var host = await StartAsync(_dataDirectory, Token, store: "memory"))
+        {
+            using var client = host.Client(Token);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"Users/{id}")).StatusCode);
+        }
+    }
+
+    private static Task<SampleProcess> StartAsync(string dataDirectory, string? token, string? store = null)
     {
         var environment = new Dictionary<string, string> { ["ScimSync__DataDirectory"] = dataDirectory };
+        if (store is not null)
+        {
+            environment["ScimSync__Store"] = store;
+        }
+
         if (token is not null)
         {
             environment["ScimSync__Token"] = token;
