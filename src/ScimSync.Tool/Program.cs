@@ -13,5 +13,6 @@ var root = new RootCommand("ScimSync: SCIM 2.0 provisioning tools.")
     LdapCommand.Create(),
     LoadCommand.Create(),
     CeilingCommand.Create(),
+    FloorCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

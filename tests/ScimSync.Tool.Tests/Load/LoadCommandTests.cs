@@ -58,6 +58,23 @@ public sealed class LoadCommandTests : IDisposable
         Assert.Equal(5 + (3 * cycles), JsonNode.Parse(await client.GetStringAsync(TestEndpoint.BaseUrl(app) + "/Users?count=0"))!["totalResults"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Load_AgainstTheFloor_RunsEveryPhaseWithoutErrors()
+    {
+        await using var app = await TestEndpoint.StartAsync(builder => FloorCommand.Build(builder, Token));
+        var baseUrl = app.Urls.First().TrimEnd('/') + "/scim/v2";
+
+        var report = await LoadAsync(baseUrl, "--users", "40", "--groups", "2", "--members", "30", "--concurrency", "4", "--warmup", "10", "--warmup-time", "0");
+
+        var phases = report["target"]!["phases"]!.AsArray();
+        Assert.Equal(5, phases.Count);
+        Assert.All(phases, p => Assert.Equal(0, p!["errors"]!.GetValue<int>()));
+        using var client = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync(baseUrl + "/Users?count=0")).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+        Assert.Equal(50, JsonNode.Parse(await client.GetStringAsync(baseUrl + "/Users?count=0"))!["totalResults"]!.GetValue<int>());
+    }
+
     [Theory]
     [InlineData("--warmup-time", "-1")]
     [InlineData("--warmup-time", "NaN")]
@@ -80,11 +97,13 @@ public sealed class LoadCommandTests : IDisposable
     }
 
     // Runs the load command against the endpoint with the given options, expects it to succeed, and returns its JSON report.
-    private async Task<JsonNode> LoadAsync(WebApplication app, params string[] options)
+    private Task<JsonNode> LoadAsync(WebApplication app, params string[] options) => LoadAsync(TestEndpoint.BaseUrl(app), options);
+
+    private async Task<JsonNode> LoadAsync(string baseUrl, params string[] options)
     {
         var json = Path.Combine(_directory, "load.json");
         var exitCode = await new RootCommand { LoadCommand.Create() }.Parse(
-            ["load", "--base", TestEndpoint.BaseUrl(app), "--token", Token, .. options, "--json", json]).InvokeAsync();
+            ["load", "--base", baseUrl, "--token", Token, .. options, "--json", json]).InvokeAsync();
 
         Assert.Equal(0, exitCode);
         return JsonNode.Parse(await File.ReadAllTextAsync(json))!;
