@@ -6,10 +6,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using ScimSync.Schema;
 
 namespace ScimSync.Tool.Load;
@@ -73,23 +70,17 @@ internal sealed class CeilingCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5090" };
         var bodies = BodiesOption();
         var command = new Command("ceiling", "Serve precomputed SCIM responses on bare Kestrel: the machine's ceiling for 'scimsync load --ceiling'.") { urls, bodies };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) =>
         {
-            await using var app = Build(result.GetValue(urls)!, result.GetValue(bodies));
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Ceiling listening on {result.GetValue(urls)} (SCIM base URL: {result.GetValue(urls)}/scim/v2); Ctrl+C stops it.");
-            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            var listen = result.GetValue(urls)!;
+            return LocalServer.ServeAsync("Ceiling", listen, Build(listen, result.GetValue(bodies)), cancellationToken);
         });
         return command;
     }
 
     public static WebApplication Build(string urls, CeilingBodies bodies)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(urls);
-        var app = builder.Build();
+        var app = LocalServer.CreateBuilder(urls).Build();
         app.Run(new CeilingCommand(bodies).Answer);
         return app;
     }

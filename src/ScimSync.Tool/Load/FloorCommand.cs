@@ -9,10 +9,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using ScimSync.Schema;
 
 namespace ScimSync.Tool.Load;
@@ -47,16 +44,10 @@ internal sealed class FloorCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5092" };
         var token = new Option<string>("--token") { Description = "The bearer token to require.", Required = true };
         var command = new Command("floor", "Serve the load cycle from a toy SCIM server that does only the unavoidable work: a bound on any real server's share of the ceiling.") { urls, token };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) =>
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls(result.GetValue(urls)!);
-            await using var app = Build(builder, result.GetValue(token)!);
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Floor listening on {result.GetValue(urls)} (SCIM base URL: {result.GetValue(urls)}/scim/v2); Ctrl+C stops it.");
-            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            var listen = result.GetValue(urls)!;
+            return LocalServer.ServeAsync("Floor", listen, Build(LocalServer.CreateBuilder(listen), result.GetValue(token)!), cancellationToken);
         });
         return command;
     }
