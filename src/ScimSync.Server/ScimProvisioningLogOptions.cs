@@ -31,6 +31,17 @@ public sealed class ScimProvisioningLogOptions
     /// <value>Defaults to 10,000.</value>
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// Gets or sets how long the writer waits, once an entry is queued, for more to write with it. Each append is one
+    /// transaction (one commit for the SQLite and PostgreSQL logs), so under load a short wait makes one commit carry
+    /// many entries. An entry reaches the log at most this much later; requests never wait for it.
+    /// </summary>
+    /// <value>
+    /// Defaults to 20 milliseconds. <see cref="TimeSpan.Zero"/> (or less) writes whatever is queued at once; more than
+    /// ten seconds counts as ten seconds.
+    /// </value>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Gets or sets how many entries the default in-memory log keeps (the oldest are overwritten).</summary>
     /// <value>Defaults to 10,000.</value>
     public int InMemoryCapacity { get; set; } = 10_000;

@@ -18,11 +18,14 @@ internal sealed class ProvisioningLogWriter : IHostedService, IAsyncDisposable
     /// <summary>The most entries one append carries.</summary>
     public const int MaxBatchSize = 256;
 
+    private static readonly TimeSpan MaxBatchWindow = TimeSpan.FromSeconds(10);
+
     private readonly Channel<ProvisioningLogEntry> _channel;
     private readonly IProvisioningLog _log;
     private readonly ScimInstrumentation _instrumentation;
     private readonly ILogger _logger;
     private readonly Task _loop;
+    private readonly TimeSpan _batchWindow;
     private long _enqueued;
     private long _processed;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,6 +36,7 @@ internal sealed class ProvisioningLogWriter : IHostedService, IAsyncDisposable
         _instrumentation = instrumentation;
         _logger = logger;
         Options = options.Value;
+        _batchWindow = Options.BatchWindow > MaxBatchWindow ? MaxBatchWindow : Options.BatchWindow;
         _channel = Channel.CreateBounded<ProvisioningLogEntry>(new BoundedChannelOptions(Math.Max(1, Options.QueueCapacity))
         {
             SingleReader = true,
@@ -108,6 +112,13 @@ internal sealed class ProvisioningLogWriter : IHostedService, IAsyncDisposable
         var reader = _channel.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (_batchWindow > TimeSpan.Zero && reader.Count < MaxBatchSize)
+            {
+                // Let the burst the first entry belongs to arrive: under load one commit then carries many entries
+                // instead of one or two.
+                await Task.Delay(_batchWindow).ConfigureAwait(false);
+            }
+
             batch.Clear();
             while (batch.Count < MaxBatchSize && reader.TryRead(out var entry))
             {

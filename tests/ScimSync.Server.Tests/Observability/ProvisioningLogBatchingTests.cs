@@ -5,7 +5,10 @@ using ScimSync.Provisioning;
 
 namespace ScimSync.Server.Tests.Observability;
 
-/// <summary>The background writer hands the log what is queued at once, and falls back to one entry at a time.</summary>
+/// <summary>
+/// The background writer hands the log what is queued at once (after its batch window), and falls back to one entry at
+/// a time.
+/// </summary>
 public sealed class ProvisioningLogBatchingTests
 {
     [Fact]
@@ -21,6 +24,28 @@ public sealed class ProvisioningLogBatchingTests
         Assert.Equal(ids, log.Recorded.Where(e => e.Operation == ProvisioningOperations.Create).Select(e => e.ResourceId));
         Assert.Equal(1, log.Calls[0]);
         Assert.Contains(log.Calls.Skip(1), count => count >= 4);
+    }
+
+    [Fact]
+    public async Task EntriesQueuedWithinTheBatchWindow_AreAppendedInOneCall()
+    {
+        await using var host = await ScimTestHost.StartAsync(scim: s => s
+            .AddProvisioningLog<GatedLog>()
+            .ConfigureProvisioningLog(o => o.BatchWindow = TimeSpan.FromSeconds(5)));
+        var log = (GatedLog)host.Services.GetRequiredService<IProvisioningLog>();
+        log.Release();
+
+        // Nothing holds the writer, yet the five entries wait for each other: the window outlasts the five requests.
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((string)(await host.CreateUserAsync($"windowed{i}"))["id"]!);
+        }
+
+        await host.Services.GetRequiredService<Internal.ProvisioningLogWriter>().FlushAsync();
+
+        Assert.Equal([5], log.Calls);
+        Assert.Equal(ids, log.Recorded.Select(e => e.ResourceId));
     }
 
     [Fact]
